@@ -1,0 +1,82 @@
+/**
+ * The placeholder filter: values that stand where a secret would go but are not one. Applied to every
+ * rule's candidate secret after the match, so rule files need not repeat it. Templating syntaxes,
+ * documentation values and masked values are the usual false positives of secret scanners; a real
+ * random token contains one of these words by chance with negligible probability (62^-4 per position
+ * for a four-letter word).
+ */
+
+/** Whole-value forms: the value is a reference to a secret kept elsewhere, not the secret. */
+const REFERENCE_FORMS: RegExp[] = [
+  /\$\{\{[^}]*\}\}/, // ${{ secrets.X }} (GitHub Actions)
+  /\$\{[^}]*\}/, // ${VAR}
+  /\{\{[^}]*\}\}/, // {{ var }} (Jinja, Helm, Handlebars)
+  /^\$\(?[A-Za-z_][A-Za-z0-9_]*\)?$/, // $VAR, $(VAR)
+  /%[A-Za-z_][A-Za-z0-9_]*%/, // %VAR% (Windows)
+  /^<[^<>]+>$|^<[A-Za-z_ -]+>/, // <token>, <your key>
+  /<\+secrets\.getValue/, // Harness
+  /^\(\([A-Za-z0-9_.-]+\)\)$/, // ((var)) (Concourse)
+  /^(?:process\.env|os\.environ|os\.getenv|env\.|ENV\[|System\.getenv|getenv)/,
+  /^\[?(?:REDACTED|MASKED|HIDDEN|FILTERED|OMITTED)\]?$/i,
+];
+
+/** Substrings that mark a documentation or sample value. Case-insensitive. */
+const PLACEHOLDER_WORDS = [
+  'example',
+  'changeme',
+  'change_me',
+  'change-me',
+  'placeholder',
+  'your_',
+  'your-',
+  'yourkey',
+  'yourtoken',
+  'yoursecret',
+  'yourpassword',
+  'xxxx',
+  '****',
+  '....',
+  'dummy',
+  'sample',
+  'redacted',
+  'replace_me',
+  'replaceme',
+  'insert_',
+  'fake',
+  'notreal',
+  'not_a_real',
+  'secret_here',
+  'key_here',
+  'token_here',
+  'password_here',
+  '1234567890',
+  'abcdefgh',
+  'lorem',
+];
+
+/** Published example credentials (AWS documentation). */
+const DOCUMENTED_EXAMPLES = new Set(['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']);
+
+export function isPlaceholder(secret: string): boolean {
+  if (DOCUMENTED_EXAMPLES.has(secret)) return true;
+  const lower = secret.toLowerCase();
+  for (const word of PLACEHOLDER_WORDS) if (lower.includes(word)) return true;
+  for (const form of REFERENCE_FORMS) if (form.test(secret)) return true;
+  return isRepetitive(secret);
+}
+
+/** A value made of one character, or of one short unit repeated ("abcabcabc", "0000"). */
+function isRepetitive(secret: string): boolean {
+  if (secret.length < 4) return false;
+  for (let unit = 1; unit <= 4 && unit * 2 <= secret.length; unit++) {
+    let repeats = true;
+    for (let i = unit; i < secret.length; i++) {
+      if (secret.charCodeAt(i) !== secret.charCodeAt(i % unit)) {
+        repeats = false;
+        break;
+      }
+    }
+    if (repeats) return true;
+  }
+  return false;
+}

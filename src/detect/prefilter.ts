@@ -1,0 +1,115 @@
+/**
+ * Keyword prefilter: one case-insensitive Aho-Corasick pass that says which rules may match where.
+ *
+ * It runs over raw bytes before any decoding (a Buffer) or over a decoded string; keywords are ASCII, so
+ * both index spaces agree for ASCII text and the same automaton serves both. Most files have no hit and
+ * are finished here. perf-probe §2: a flat Int32Array DFA runs at ~290 MB/s where a V8 alternation regex
+ * runs at ~77 MB/s and misses overlapping keywords; modern-ahocorasick goes superlinear on non-ASCII.
+ */
+
+/** One keyword occurrence: `end` is the offset just past the keyword's last character. */
+export interface KeywordHit {
+  keyword: number;
+  end: number;
+}
+
+const ALPHABET = 128;
+
+export class KeywordMatcher {
+  readonly keywords: readonly string[];
+  /** Dense DFA: transitions[state * 128 + byte], with failure links already folded in. */
+  private readonly transitions: Int32Array;
+  /** For each state, the keywords that end there (own output plus those reached by failure links). */
+  private readonly outputs: (number[] | undefined)[];
+
+  constructor(keywords: readonly string[]) {
+    this.keywords = keywords;
+    const goto: number[][] = [new Array(ALPHABET).fill(-1)];
+    const outputs: (number[] | undefined)[] = [undefined];
+    keywords.forEach((keyword, index) => {
+      let state = 0;
+      for (let i = 0; i < keyword.length; i++) {
+        const code = foldCase(keyword.charCodeAt(i));
+        if (code >= ALPHABET) throw new Error(`keyword "${keyword}" is not ASCII`);
+        let next = goto[state]![code]!;
+        if (next === -1) {
+          next = goto.length;
+          goto.push(new Array(ALPHABET).fill(-1));
+          outputs.push(undefined);
+          goto[state]![code] = next;
+        }
+        state = next;
+      }
+      (outputs[state] ??= []).push(index);
+    });
+
+    const stateCount = goto.length;
+    const transitions = new Int32Array(stateCount * ALPHABET);
+    const failure = new Int32Array(stateCount);
+    // Breadth-first, so a state's failure target is complete before the state itself is visited.
+    const queue: number[] = [];
+    for (let code = 0; code < ALPHABET; code++) {
+      const next = goto[0]![code]!;
+      transitions[code] = next === -1 ? 0 : next;
+      if (next !== -1) queue.push(next);
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head]!;
+      const fail = failure[state]!;
+      const inherited = outputs[fail];
+      if (inherited) outputs[state] = [...(outputs[state] ?? []), ...inherited];
+      for (let code = 0; code < ALPHABET; code++) {
+        const next = goto[state]![code]!;
+        if (next === -1) {
+          transitions[state * ALPHABET + code] = transitions[fail * ALPHABET + code]!;
+        } else {
+          failure[next] = transitions[fail * ALPHABET + code]!;
+          transitions[state * ALPHABET + code] = next;
+          queue.push(next);
+        }
+      }
+    }
+    // Upper-case ASCII letters behave like their lower-case forms.
+    for (let state = 0; state < stateCount; state++) {
+      for (let code = 65; code <= 90; code++) {
+        transitions[state * ALPHABET + code] = transitions[state * ALPHABET + code + 32]!;
+      }
+    }
+    this.transitions = transitions;
+    this.outputs = outputs;
+  }
+
+  /** Every keyword occurrence in bytes (ASCII case folded; bytes >= 128 reset the automaton). */
+  scanBytes(bytes: Uint8Array, onHit: (keyword: number, end: number) => void): void {
+    const transitions = this.transitions;
+    const outputs = this.outputs;
+    let state = 0;
+    for (let i = 0, n = bytes.length; i < n; i++) {
+      const byte = bytes[i]!;
+      state = byte < ALPHABET ? transitions[(state << 7) | byte]! : 0;
+      if (state !== 0) {
+        const out = outputs[state];
+        if (out !== undefined) for (let k = 0; k < out.length; k++) onHit(out[k]!, i + 1);
+      }
+    }
+  }
+
+  /** The same over a decoded string, with UTF-16 offsets. */
+  scanString(text: string, onHit: (keyword: number, end: number) => void): void {
+    const transitions = this.transitions;
+    const outputs = this.outputs;
+    let state = 0;
+    for (let i = 0, n = text.length; i < n; i++) {
+      const code = text.charCodeAt(i);
+      state = code < ALPHABET ? transitions[(state << 7) | code]! : 0;
+      if (state !== 0) {
+        const out = outputs[state];
+        if (out !== undefined) for (let k = 0; k < out.length; k++) onHit(out[k]!, i + 1);
+      }
+    }
+  }
+}
+
+function foldCase(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}

@@ -1,0 +1,125 @@
+/**
+ * The regex engine seam: the only module that knows which engine runs a rule.
+ *
+ * - Built-in rules run on V8's RegExp: fastest in keyword windows (perf-probe §2: 141 MB/s), compiles in
+ *   microseconds. They are vetted: written in the common subset of RE2 and JavaScript (a test compiles
+ *   every one in re2-wasm and feeds each adversarial input), so they cannot backtrack catastrophically.
+ *   V8's linear-time fallback for excessive backtracking is switched on as well, as a second guard; it
+ *   does not cover case-insensitive or bounded-repetition patterns, which is why it is not the first one.
+ * - User rules (`--rules`, config `rules:`) run on re2js, a pure-JS RE2 with a linear-time guarantee:
+ *   nothing a user writes can hang a scan. It is slower (perf-probe: 5-10 MB/s in windows), which only
+ *   matters for the few user rules, and it validates RE2 syntax as it compiles.
+ *
+ * Patterns are RE2 syntax. A leading `(?i)` (or `(?s)`, `(?is)`) applies to the whole pattern.
+ */
+import v8 from 'node:v8';
+import type { RE2JS } from 're2js';
+
+v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+
+/** Called for each match with the span of the secret group and of the whole match. */
+export type MatchCallback = (secretStart: number, secretEnd: number, matchStart: number, matchEnd: number) => void;
+
+export interface CompiledPattern {
+  readonly engine: 'v8' | 're2js';
+  /** Every non-overlapping match that lies inside text[from, to); offsets are into `text`. */
+  forEachMatch(text: string, from: number, to: number, secretGroup: number, onMatch: MatchCallback): void;
+  /** Whether the pattern matches anywhere in `text`. */
+  test(text: string): boolean;
+  /** Number of capture groups, to check `secretGroup` against. */
+  readonly groupCount: number;
+}
+
+export class PatternError extends Error {}
+
+interface LeadingFlags {
+  body: string;
+  ignoreCase: boolean;
+  dotAll: boolean;
+}
+
+function splitLeadingFlags(pattern: string): LeadingFlags {
+  const match = /^\(\?([is]+)\)/.exec(pattern);
+  if (!match) return { body: pattern, ignoreCase: false, dotAll: false };
+  return { body: pattern.slice(match[0].length), ignoreCase: match[1]!.includes('i'), dotAll: match[1]!.includes('s') };
+}
+
+/** Features RE2 accepts but V8 (Node 20) does not, or reads differently. Built-in rules avoid them. */
+const NOT_PORTABLE: [RegExp, string][] = [
+  [/\(\?[imsU-]+[:)]/, 'inline flags other than one leading (?i)/(?s)'],
+  [/\(\?P?</, 'named groups'],
+  [/\\[Azpq]|\\Q|\[\[:/, '\\A, \\z, \\p, \\Q or POSIX classes'],
+];
+
+let linearEngine: typeof RE2JS | undefined;
+
+/**
+ * Loads the linear-time engine; call before compiling user patterns. Lazy because most runs have no
+ * user rules and start-up time matters on the pre-commit path.
+ */
+export async function loadLinearEngine(): Promise<void> {
+  linearEngine ??= (await import('re2js')).RE2JS;
+}
+
+export function compilePattern(pattern: string, builtin: boolean): CompiledPattern {
+  return builtin ? compileV8(pattern) : compileRe2js(pattern);
+}
+
+function compileV8(pattern: string): CompiledPattern {
+  const { body, ignoreCase, dotAll } = splitLeadingFlags(pattern);
+  for (const [feature, what] of NOT_PORTABLE) {
+    if (feature.test(body)) throw new PatternError(`uses ${what}, which the built-in engine does not run the same way`);
+  }
+  let regex: RegExp;
+  try {
+    regex = new RegExp(body, `gd${ignoreCase ? 'i' : ''}${dotAll ? 's' : ''}`);
+  } catch (error) {
+    throw new PatternError((error as Error).message);
+  }
+  const groupCount = new RegExp(`${body}|`).exec('')!.length - 1;
+  return {
+    engine: 'v8',
+    groupCount,
+    test(text) {
+      regex.lastIndex = 0;
+      return regex.test(text);
+    },
+    forEachMatch(text, from, to, secretGroup, onMatch) {
+      const window = from === 0 && to === text.length ? text : text.slice(from, to);
+      regex.lastIndex = 0;
+      let match: RegExpExecArray | null;
+      while ((match = regex.exec(window)) !== null) {
+        const whole = match.indices![0]!;
+        if (whole[0] === whole[1]) regex.lastIndex++;
+        const group = match.indices![secretGroup];
+        if (group) onMatch(from + group[0], from + group[1], from + whole[0], from + whole[1]);
+      }
+    },
+  };
+}
+
+function compileRe2js(pattern: string): CompiledPattern {
+  const { body, ignoreCase, dotAll } = splitLeadingFlags(pattern);
+  const RE2 = linearEngine;
+  if (!RE2) throw new Error('internal: loadLinearEngine() must run before user patterns are compiled');
+  let regex: RE2JS;
+  try {
+    regex = RE2.compile(body, (ignoreCase ? RE2.CASE_INSENSITIVE : 0) | (dotAll ? RE2.DOTALL : 0));
+  } catch (error) {
+    throw new PatternError(`not valid RE2 syntax: ${(error as Error).message}`);
+  }
+  return {
+    engine: 're2js',
+    groupCount: regex.groupCount(),
+    test: (text) => regex.matcher(text).find(),
+    forEachMatch(text, from, to, secretGroup, onMatch) {
+      const window = from === 0 && to === text.length ? text : text.slice(from, to);
+      const matcher = regex.matcher(window);
+      while (matcher.find()) {
+        const start = matcher.start(secretGroup);
+        if (start < 0) continue;
+        onMatch(from + start, from + matcher.end(secretGroup), from + matcher.start(0), from + matcher.end(0));
+      }
+    },
+  };
+}
