@@ -1,0 +1,116 @@
+/**
+ * Configuration: found with cosmiconfig (module name `secretscan`, DESIGN §7), validated against
+ * schema/config.schema.json, and resolved so that every path in it is relative to the config file.
+ * Errors are one line that names the file and the key.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { validateConfig } from '../generated/schema-validators.js';
+import { loadRuleSource, ruleFromObject } from '../rules/load.js';
+import type { RuleSpec, Severity } from '../types.js';
+import { describeSchemaErrors } from '../util/schema-errors.js';
+
+export class ConfigError extends Error {}
+
+/** The config file as written (after schema validation). */
+export interface ConfigFile {
+  rules?: (string | Record<string, unknown>)[];
+  disableRules?: string[];
+  allowlist?: AllowlistConfig & { byRule?: Record<string, AllowlistConfig> };
+  exclude?: string[];
+  maxFileSize?: number;
+  failOn?: Severity | 'never';
+  baseline?: string;
+  jobs?: number;
+  ci?: boolean;
+}
+
+export interface AllowlistConfig {
+  paths?: string[];
+  regexes?: string[];
+  stopwords?: string[];
+}
+
+export interface ResolvedConfig {
+  /** Absolute path of the file it came from; undefined when there is none. */
+  filepath?: string;
+  /** Folder that relative paths and globs in the config are resolved against. */
+  baseDir: string;
+  file: ConfigFile;
+  /** Rules from `rules:` (files and inline objects), loaded and validated. */
+  rules: RuleSpec[];
+}
+
+const MODULE = 'secretscan';
+const SEARCH_PLACES = [
+  'package.json',
+  `.${MODULE}rc`,
+  `.${MODULE}rc.json`,
+  `.${MODULE}rc.yaml`,
+  `.${MODULE}rc.yml`,
+  `.${MODULE}rc.js`,
+  `.${MODULE}rc.cjs`,
+  `.${MODULE}rc.mjs`,
+  `${MODULE}.config.js`,
+  `${MODULE}.config.cjs`,
+  `${MODULE}.config.mjs`,
+];
+
+/**
+ * `explicitPath` (--config) wins. Otherwise search from `searchFrom` upwards to the root of the Git
+ * repository holding it (or only `searchFrom` itself outside a repository), so that a scan never picks up
+ * a config from an unrelated parent folder.
+ */
+export async function loadConfig(options: { explicitPath?: string; searchFrom: string }): Promise<ResolvedConfig> {
+  // cosmiconfig is CommonJS: depending on the loader its exports arrive as named or under `default`.
+  const module = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
+  const cosmiconfig = module.cosmiconfig ?? module.default!.cosmiconfig;
+  const explorer = cosmiconfig(MODULE, { searchPlaces: SEARCH_PLACES, searchStrategy: 'none', cache: false });
+  let found: { config: unknown; filepath: string; isEmpty?: boolean } | null = null;
+  if (options.explicitPath) {
+    const path = resolve(options.explicitPath);
+    if (!existsSync(path)) throw new ConfigError(`--config ${options.explicitPath}: file not found; give the path of a .secretscanrc file`);
+    found = await readWith(() => explorer.load(path), path);
+  } else {
+    const stop = gitRoot(options.searchFrom) ?? options.searchFrom;
+    for (let dir = options.searchFrom; ; dir = dirname(dir)) {
+      found = await readWith(() => explorer.search(dir), dir);
+      if (found || dir === stop || dirname(dir) === dir) break;
+    }
+  }
+  if (!found) return { baseDir: options.searchFrom, file: {}, rules: [] };
+
+  const filepath = found.filepath;
+  const config = found.isEmpty || found.config == null ? {} : found.config;
+  if (!validateConfig(config)) {
+    throw new ConfigError(`${filepath}: ${describeSchemaErrors(validateConfig.errors)}; see .secretscanrc.example for the keys and their values`);
+  }
+  const file = config as ConfigFile;
+  const baseDir = dirname(filepath);
+  const rules: RuleSpec[] = [];
+  for (const [index, entry] of (file.rules ?? []).entries()) {
+    if (typeof entry === 'string') {
+      rules.push(...(await loadRuleSource(isAbsolute(entry) ? entry : join(baseDir, entry), { builtin: false })));
+    } else {
+      rules.push(ruleFromObject(entry, `${filepath} (rules[${index}])`, false, index));
+    }
+  }
+  return { filepath, baseDir, file, rules };
+}
+
+async function readWith<T>(load: () => Promise<T>, where: string): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const message = String((error as Error).message ?? error).split('\n')[0];
+    const path = (error as { filepath?: string }).filepath ?? where;
+    throw new ConfigError(`${path}: cannot read the configuration: ${message}`);
+  }
+}
+
+function gitRoot(start: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
