@@ -1,0 +1,298 @@
+/**
+ * The command line (DESIGN §2). run(argv, io) parses, scans, reports and returns the exit code; it never
+ * calls process.exit, so tests run it in-process with fake streams. bin/secretscan.js is the launcher.
+ *
+ * Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config or runtime
+ * error, with one line on stderr that names the file or option and what to do next.
+ */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Chalk, type ChalkInstance } from 'chalk';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from './config/load.js';
+import { formatBytes, renderText } from './report/text.js';
+import { renderJson } from './report/json.js';
+import { toReport, type Report } from './report/redact.js';
+import { RuleLoadError } from './rules/load.js';
+import { AllowlistError } from './suppress/allowlist.js';
+import { prepareScan, scan, type ScanOptions } from './scan.js';
+import { SEVERITIES, type RuleSpec, type ScanResult, type Severity } from './types.js';
+import { ruleSeverity } from './score/score.js';
+
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliIO {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: AsyncIterable<Uint8Array | string>;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+interface CommonOptions {
+  format: 'text' | 'json';
+  output?: string;
+  config?: string;
+  failOn?: Severity | 'never';
+  showSecrets?: boolean;
+  progress: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  color: boolean;
+  rules: string[];
+  exclude: string[];
+  maxFileSize?: number;
+}
+
+export const TOOL = { name: 'secretscan', version: readVersion() };
+
+/** An error the user can act on: printed as one line, exit code 2. */
+class UsageError extends Error {}
+
+export async function run(argv: string[], ioOverrides: Partial<CliIO> = {}): Promise<number> {
+  const io: CliIO = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    cwd: process.cwd(),
+    env: process.env,
+    ...ioOverrides,
+  };
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      const message = error.message.replace(/^error: /, '').split('\n')[0];
+      io.stderr.write(`secretscan: ${message}; run "secretscan --help" for usage\n`);
+      return 2;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof RuleLoadError || error instanceof AllowlistError) {
+      io.stderr.write(`secretscan: ${error.message}\n`);
+      return 2;
+    }
+    const detail = io.env.SECRETSCAN_DEBUG ? `\n${(error as Error).stack}` : '';
+    io.stderr.write(`secretscan: internal error: ${(error as Error).message ?? error}; please report it (SECRETSCAN_DEBUG=1 shows the stack)${detail}\n`);
+    return 2;
+  }
+}
+
+function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
+  const program = new Command('secretscan')
+    .description('Find leaked credentials (API keys, tokens, private keys) and rank how bad each one is.')
+    .version(TOOL.version, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      // Commander's own error text is replaced by our one-line message in run().
+      writeErr: (text) => {
+        if (!text.startsWith('error:')) io.stderr.write(text);
+      },
+    })
+    .showSuggestionAfterError(true);
+
+  withCommonOptions(
+    program
+      .command('scan')
+      .description('scan files and folders (default "."), honouring .gitignore and excludes')
+      .argument('[paths...]', 'files and folders to scan', []),
+  ).action(async (paths: string[], options: CommonOptions) => {
+    setExitCode(await runScan(io, { kind: 'worktree', cwd: io.cwd, targets: paths }, options));
+  });
+
+  withCommonOptions(
+    program
+      .command('stdin')
+      .description('scan standard input')
+      .option('--path <name>', 'path to report the input under (rules and allowlists see it)', 'stdin'),
+  ).action(async (options: CommonOptions & { path: string }) => {
+    const bytes = await readAll(io.stdin);
+    setExitCode(await runScan(io, { kind: 'stdin', cwd: io.cwd, input: { bytes, path: options.path } }, options));
+  });
+
+  program
+    .command('rules')
+    .description('list the rules in force (built-in, config and --rules)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-c, --config <file>', 'configuration file, instead of searching for one')
+    .option('--rules <path>', 'extra rule file or folder (repeatable)', collect, [])
+    .option('--no-color', 'no colours')
+    .action(async (options: { format: 'text' | 'json'; config?: string; rules: string[]; color: boolean }) => {
+      const setup = await prepareScan({ cwd: io.cwd, configPath: options.config, rulePaths: options.rules });
+      io.stdout.write(options.format === 'json' ? renderRulesJson(setup.rules) : renderRulesText(setup.rules, chalkFor(io, io.stdout, options.color)));
+    });
+
+  return program;
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file (the exit code is unchanged)')
+    .option('-c, --config <file>', 'configuration file, instead of searching for one')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 if a finding is at or above this severity (default low)').choices([...SEVERITIES, 'never']))
+    .option('--show-secrets', 'print whole secrets (redacted by default)')
+    .option('--no-progress', 'no progress spinner')
+    .option('-q, --quiet', 'no progress, and no summary line when nothing is found')
+    .option('-v, --verbose', 'score reasons and details for each finding, and every error')
+    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
+    .option('--rules <path>', 'extra rule file or folder, added to the built-ins (repeatable)', collect, [])
+    .option('--exclude <glob>', 'gitignore-style glob of paths not to scan (repeatable)', collect, [])
+    .option('--max-file-size <bytes>', 'skip files larger than this (default 10MiB; k, M, G suffixes)', parseSize);
+}
+
+async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptions): Promise<number> {
+  const fullOptions: ScanOptions = {
+    ...scanOptions,
+    configPath: options.config,
+    rulePaths: options.rules,
+    exclude: options.exclude,
+    maxFileSize: options.maxFileSize,
+  };
+  const setup = await prepareScan(fullOptions);
+  const progress = await startProgress(io, options);
+  let result: ScanResult;
+  try {
+    result = await scan({ ...fullOptions, onProgress: progress?.update }, setup);
+  } finally {
+    progress?.stop();
+  }
+
+  const report = toReport(result, options.showSecrets === true);
+  const toFile = options.output !== undefined;
+  const rendered =
+    options.format === 'json'
+      ? renderJson(report, TOOL)
+      : renderText(report, { chalk: toFile ? new Chalk({ level: 0 }) : chalkFor(io, io.stdout, options.color), verbose: options.verbose === true });
+
+  if (toFile) {
+    const path = resolve(io.cwd, options.output!);
+    try {
+      await writeFile(path, rendered);
+    } catch (error) {
+      throw new UsageError(`--output ${options.output}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? error}); check the folder exists and is writable`);
+    }
+    if (!options.quiet) io.stderr.write(`secretscan: ${summaryForStderr(report)}; report written to ${options.output}\n`);
+  } else if (!(options.quiet && report.findings.length === 0 && options.format === 'text')) {
+    io.stdout.write(rendered);
+  }
+
+  const failOn = options.failOn ?? setup.config.file.failOn ?? 'low';
+  return failsAt(report, failOn) ? 1 : 0;
+}
+
+function failsAt(report: Report, failOn: Severity | 'never'): boolean {
+  if (failOn === 'never') return false;
+  const threshold = SEVERITIES.indexOf(failOn);
+  return report.findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= threshold);
+}
+
+function summaryForStderr(report: Report): string {
+  const locations = report.findings.reduce((sum, finding) => sum + finding.occurrences.length, 0);
+  return report.findings.length === 0
+    ? `no secrets found in ${report.stats.filesScanned} files (${formatBytes(report.stats.bytesScanned)})`
+    : `${report.findings.length} secrets in ${locations} locations`;
+}
+
+async function startProgress(io: CliIO, options: CommonOptions) {
+  if (!options.progress || options.quiet || !io.stderr.isTTY || io.stderr !== process.stderr) return undefined;
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text: 'scanning…', stream: process.stderr }).start();
+  let lastUpdate = 0;
+  return {
+    update: (state: { files: number; bytes: number; path: string }) => {
+      const now = Date.now();
+      if (now - lastUpdate < 100) return;
+      lastUpdate = now;
+      spinner.text = `scanning… ${state.files} files, ${formatBytes(state.bytes)}`;
+    },
+    stop: () => spinner.stop(),
+  };
+}
+
+/**
+ * Colour decisions in one place: --no-color and NO_COLOR turn it off, FORCE_COLOR turns it on (0-3),
+ * otherwise colour only when the stream is a terminal.
+ */
+function chalkFor(io: CliIO, stream: OutputStream, colorOption: boolean): ChalkInstance {
+  const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
+  if (!colorOption || noColor) return new Chalk({ level: 0 });
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return new Chalk({ level: 0 });
+    const level = Number.parseInt(force, 10);
+    return new Chalk({ level: level >= 1 && level <= 3 ? (level as 1 | 2 | 3) : 1 });
+  }
+  return new Chalk({ level: stream.isTTY ? 2 : 0 });
+}
+
+function renderRulesJson(rules: RuleSpec[]): string {
+  const list = rules.map((rule) => ({
+    id: rule.id,
+    name: rule.name,
+    provider: rule.provider,
+    credentialType: rule.credentialType,
+    privilege: rule.privilege,
+    lifetime: rule.lifetime,
+    severity: ruleSeverity(rule),
+    keywords: rule.keywords,
+    pattern: rule.pattern,
+    secretGroup: rule.secretGroup,
+    ...(rule.entropy !== undefined ? { entropy: rule.entropy } : {}),
+    validators: rule.validators,
+    multiline: rule.multiline,
+    remediation: rule.remediation,
+    references: rule.references,
+    source: rule.builtin ? 'builtin' : rule.origin,
+  }));
+  return `${JSON.stringify({ schemaVersion: 1, tool: TOOL, rules: list }, null, 2)}\n`;
+}
+
+function renderRulesText(rules: RuleSpec[], chalk: ChalkInstance): string {
+  const idWidth = Math.max(...rules.map((rule) => rule.id.length), 2);
+  const providerWidth = Math.max(...rules.map((rule) => rule.provider.length), 8);
+  const lines = [chalk.bold(`${'ID'.padEnd(idWidth)}  ${'PROVIDER'.padEnd(providerWidth)}  ${'SEVERITY'.padEnd(8)}  DESCRIPTION`)];
+  for (const rule of rules) {
+    lines.push(`${rule.id.padEnd(idWidth)}  ${rule.provider.padEnd(providerWidth)}  ${ruleSeverity(rule).padEnd(8)}  ${rule.name}${rule.builtin ? '' : chalk.gray(` (${rule.origin})`)}`);
+  }
+  lines.push('', `${rules.length} rules`);
+  return `${lines.join('\n')}\n`;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?$/i.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('give a number of bytes, optionally with a k, M or G suffix (e.g. 10M)');
+  const unit = (match[2] ?? 'b').toLowerCase()[0]!;
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  const bytes = Math.floor(Number(match[1]) * factor);
+  if (bytes < 1) throw new InvalidArgumentError('must be at least 1 byte');
+  return bytes;
+}
+
+async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(typeof part === 'string' ? Buffer.from(part) : Buffer.from(part));
+  return Buffer.concat(parts);
+}
+
+function readVersion(): string {
+  try {
+    // src/cli.ts and dist/cli.js both sit one level below the package root.
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}

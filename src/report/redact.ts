@@ -1,0 +1,33 @@
+/**
+ * Redaction, done once before any reporter sees a finding: a reporter cannot leak what it never gets
+ * (secretlint's rule). The line texts kept for inline suppression are dropped here too.
+ */
+import type { ScanResult, ScoredFinding } from '../types.js';
+
+export type ReportFinding = Omit<ScoredFinding, 'lineTexts'>;
+
+export interface Report extends Omit<ScanResult, 'findings'> {
+  findings: ReportFinding[];
+  secretsShown: boolean;
+}
+
+/**
+ * Keeps a recognisable prefix (`ghp_`, `sk_live_`, `xoxb-`, `AKIA`) or a few leading characters: enough to
+ * tell findings apart, far too little to use. Never more than a quarter of the secret.
+ */
+export function redactSecret(secret: string): string {
+  const prefix = /^[A-Za-z]{2,8}[_-](?:[a-z]{2,8}[_-])?/.exec(secret)?.[0];
+  const visible = Math.min(prefix?.length ?? 4, Math.floor(secret.length / 4));
+  return `${secret.slice(0, visible)}…(redacted)`;
+}
+
+export function toReport(result: ScanResult, showSecrets: boolean): Report {
+  return {
+    ...result,
+    secretsShown: showSecrets,
+    findings: result.findings.map(({ lineTexts: _lineTexts, ...finding }) => ({
+      ...finding,
+      secret: showSecrets ? finding.secret : redactSecret(finding.secret),
+    })),
+  };
+}

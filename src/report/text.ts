@@ -1,0 +1,126 @@
+/**
+ * The text report, for people: one block per finding (worst first) with every location, the redacted
+ * secret and what to do about it, then one summary line. Colour comes from the caller's chalk instance
+ * so --no-color, NO_COLOR and non-TTY output are decided in one place (the CLI).
+ */
+import type { ChalkInstance } from 'chalk';
+import type { Severity } from '../types.js';
+import type { Report, ReportFinding } from './redact.js';
+
+export interface TextOptions {
+  chalk: ChalkInstance;
+  verbose: boolean;
+  /** How many errors to list before "… and N more" (all with --verbose). */
+  errorsShown?: number;
+}
+
+const LABEL_WIDTH = 9;
+
+export function renderText(report: Report, options: TextOptions): string {
+  const { chalk, verbose } = options;
+  const paint: Record<Severity, (text: string) => string> = {
+    critical: (text) => chalk.bold.white.bgRed(text),
+    high: (text) => chalk.bold.red(text),
+    medium: (text) => chalk.yellow(text),
+    low: (text) => chalk.cyan(text),
+    info: (text) => chalk.gray(text),
+  };
+  const lines: string[] = [];
+
+  for (const finding of report.findings) {
+    lines.push(...renderFinding(finding, paint, chalk, verbose), '');
+  }
+
+  const maxErrors = verbose ? Infinity : (options.errorsShown ?? 10);
+  if (report.errors.length > 0) {
+    lines.push(chalk.bold(`Skipped with errors (${report.errors.length}):`));
+    for (const error of report.errors.slice(0, maxErrors)) lines.push(`  ${error.path}: ${error.message}`);
+    if (report.errors.length > maxErrors) lines.push(chalk.gray(`  … and ${report.errors.length - maxErrors} more (--verbose lists all)`));
+    lines.push('');
+  }
+
+  lines.push(summaryLine(report, chalk));
+  return `${lines.join('\n')}\n`;
+}
+
+function renderFinding(
+  finding: ReportFinding,
+  paint: Record<Severity, (text: string) => string>,
+  chalk: ChalkInstance,
+  verbose: boolean,
+): string[] {
+  const label = (text: string) => chalk.gray(text.padEnd(LABEL_WIDTH));
+  const lines = [`${paint[finding.severity](` ${finding.severity.toUpperCase()} `)} ${chalk.bold(finding.rule.name)} ${chalk.gray(`(${finding.rule.id})`)}`];
+  lines.push(`  ${label('secret')}${finding.secret}`);
+  finding.occurrences.forEach((occurrence, index) => {
+    const where = `${occurrence.path}:${occurrence.line}:${occurrence.column}`;
+    const commit = occurrence.commit ? chalk.gray(` in ${occurrence.commit.slice(0, 12)}${occurrence.date ? ` (${occurrence.date.slice(0, 10)})` : ''}`) : '';
+    lines.push(`  ${label(index === 0 ? 'at' : '')}${chalk.underline(where)}${commit}`);
+  });
+  lines.push(`  ${label('fix')}${finding.rule.remediation}`);
+  if (verbose) {
+    lines.push(`  ${label('score')}${finding.score} (${finding.scoreReasons.join('; ')})`);
+    lines.push(
+      `  ${label('details')}provider ${finding.rule.provider}, ${finding.rule.credentialType}, ${finding.rule.lifetime}, confidence ${finding.confidence}, entropy ${finding.entropy.toFixed(2)}, id ${finding.id}`,
+    );
+  }
+  return lines;
+}
+
+function summaryLine(report: Report, chalk: ChalkInstance): string {
+  const { stats, findings, suppressed } = report;
+  const bySeverity = new Map<Severity, number>();
+  for (const finding of findings) bySeverity.set(finding.severity, (bySeverity.get(finding.severity) ?? 0) + 1);
+  const locations = findings.reduce((sum, finding) => sum + finding.occurrences.length, 0);
+  const parts: string[] = [];
+  if (findings.length === 0) {
+    parts.push(chalk.green('no secrets found'));
+  } else {
+    const detail = (['critical', 'high', 'medium', 'low', 'info'] as const)
+      .filter((severity) => bySeverity.has(severity))
+      .map((severity) => `${bySeverity.get(severity)} ${severity}`)
+      .join(', ');
+    parts.push(chalk.bold(`${plural(findings.length, 'secret')} (${detail}) in ${plural(locations, 'location')}`));
+  }
+  const suppressedTotal = suppressed.inline + suppressed.allowlist + suppressed.baseline;
+  if (suppressedTotal > 0) {
+    const detail = (['inline', 'allowlist', 'baseline'] as const)
+      .filter((kind) => suppressed[kind] > 0)
+      .map((kind) => `${suppressed[kind]} ${kind}`)
+      .join(', ');
+    parts.push(`${suppressedTotal} suppressed (${detail})`);
+  }
+  const skipped = stats.skipped.binary + stats.skipped.tooLarge + stats.skipped.symlink + stats.skipped.unreadable;
+  parts.push(`${plural(stats.filesScanned, 'file')} (${formatBytes(stats.bytesScanned)}) scanned in ${formatDuration(stats.durationMs)}`);
+  if (skipped > 0) {
+    const detail = (
+      [
+        ['binary', stats.skipped.binary],
+        ['too large', stats.skipped.tooLarge],
+        ['symlink', stats.skipped.symlink],
+        ['unreadable', stats.skipped.unreadable],
+      ] as const
+    )
+      .filter(([, count]) => count > 0)
+      .map(([what, count]) => `${count} ${what}`)
+      .join(', ');
+    parts.push(`${skipped} skipped (${detail})`);
+  }
+  if (report.errors.length > 0) parts.push(chalk.yellow(plural(report.errors.length, 'error')));
+  return parts.join(' · ');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GiB`;
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}

@@ -1,0 +1,151 @@
+/**
+ * The pipeline (DESIGN §1), top to bottom:
+ *
+ *   sources ─Chunk─▶ detect ─Candidate─▶ group ─Finding─▶ suppress ─▶ score ─ScoredFinding─▶ (report)
+ *
+ * scan() returns secrets in clear; the CLI redacts them once (report/redact.ts) before any reporter.
+ */
+import { resolve, dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { loadConfig, type ResolvedConfig } from './config/load.js';
+import { Detector } from './detect/detector.js';
+import { FindingGrouper } from './findings/group.js';
+import { compileRules, loadBuiltinRules, loadRuleSource } from './rules/load.js';
+import { score } from './score/score.js';
+import { worktreeFiles } from './sources/worktree.js';
+import { Allowlist } from './suppress/allowlist.js';
+import { suppress } from './suppress/suppress.js';
+import { SEVERITIES, type RuleSpec, type ScanKind, type ScanResult, type ScanStats, type ScoredFinding } from './types.js';
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export interface ScanOptions {
+  kind: Extract<ScanKind, 'worktree' | 'stdin'>;
+  /** Folder that relative paths are resolved against (the CLI's cwd). */
+  cwd: string;
+  /** worktree: files and folders to scan (default: cwd). */
+  targets?: string[];
+  /** stdin: the bytes read, and the path to report them under. */
+  input?: { bytes: Uint8Array; path: string };
+  /** --config; otherwise searched for from the first target. */
+  configPath?: string;
+  /** --rules: extra rule files or folders. */
+  rulePaths?: string[];
+  /** --exclude, added to the config's. */
+  exclude?: string[];
+  maxFileSize?: number;
+  /** Called after each file, for progress display. */
+  onProgress?: (progress: { files: number; bytes: number; path: string }) => void;
+}
+
+/** Everything a scan needs that does not depend on the input: config, compiled rules, allowlist. */
+export interface ScanSetup {
+  config: ResolvedConfig;
+  detector: Detector;
+  rules: RuleSpec[];
+  allowlist: Allowlist;
+}
+
+export async function prepareScan(options: Pick<ScanOptions, 'cwd' | 'targets' | 'configPath' | 'rulePaths'>): Promise<ScanSetup> {
+  const firstTarget = resolve(options.cwd, options.targets?.[0] ?? '.');
+  const config = await loadConfig({ explicitPath: options.configPath, searchFrom: directoryOf(firstTarget) });
+  const specs = [...(await loadBuiltinRules()), ...config.rules];
+  for (const path of options.rulePaths ?? []) specs.push(...(await loadRuleSource(resolve(options.cwd, path), { builtin: false })));
+  const disabled = new Set(config.file.disableRules ?? []);
+  const compiled = await compileRules(specs.filter((spec) => !disabled.has(spec.id)));
+  const allowlist = await Allowlist.create(config.file.allowlist, config.filepath ?? 'config');
+  return { config, detector: new Detector(compiled), rules: compiled.map((rule) => rule.spec), allowlist };
+}
+
+export async function scan(options: ScanOptions, setup?: ScanSetup): Promise<ScanResult> {
+  const started = performance.now();
+  setup ??= await prepareScan(options);
+  const { config, detector, rules, allowlist } = setup;
+  const grouper = new FindingGrouper(new Map(rules.map((rule) => [rule.id, rule])));
+  const targets = (options.targets?.length ? options.targets : ['.']).map((target) => resolve(options.cwd, target));
+  const root = options.kind === 'stdin' ? options.cwd : scanRoot(targets, options.cwd);
+  const stats: ScanStats = {
+    kind: options.kind,
+    root,
+    durationMs: 0,
+    filesScanned: 0,
+    bytesScanned: 0,
+    commitsScanned: 0,
+    blobsScanned: 0,
+    skipped: { binary: 0, tooLarge: 0, symlink: 0, unreadable: 0 },
+  };
+  const report = { skipped: stats.skipped, errors: [] as ScanResult['errors'] };
+
+  // 1-3. source → detect → group
+  if (options.kind === 'stdin') {
+    const { bytes, path } = options.input!;
+    for (const candidate of detector.detect({ origin: { path, source: 'stdin' }, bytes })) grouper.add(candidate);
+    stats.filesScanned = 1;
+    stats.bytesScanned = bytes.length;
+  } else {
+    const files = worktreeFiles(
+      {
+        targets,
+        root,
+        exclude: [...(config.file.exclude ?? []), ...(options.exclude ?? [])],
+        maxFileSize: options.maxFileSize ?? config.file.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      },
+      report,
+    );
+    for await (const file of files) {
+      for (const candidate of detector.detect({ origin: { path: file.path, source: 'worktree' }, bytes: file.bytes })) grouper.add(candidate);
+      stats.filesScanned++;
+      stats.bytesScanned += file.bytes.length;
+      options.onProgress?.({ files: stats.filesScanned, bytes: stats.bytesScanned, path: file.path });
+    }
+  }
+
+  // 4. suppress, before scoring so suppressed occurrences never raise a score
+  const { kept, suppressed } = suppress(grouper.result(), allowlist);
+
+  // 5. score, then a deterministic order: severity, path, line
+  const findings = kept.map(score).map(sortOccurrences).sort(compareFindings);
+
+  stats.durationMs = Math.round(performance.now() - started);
+  return { stats, findings, suppressed, errors: report.errors, rules };
+}
+
+/** One folder scanned: paths are relative to it. Otherwise relative to the working directory. */
+function scanRoot(targets: string[], cwd: string): string {
+  if (targets.length === 1) {
+    try {
+      if (statSync(targets[0]!).isDirectory()) return targets[0]!;
+    } catch {
+      // reported by the source
+    }
+  }
+  return cwd;
+}
+
+function directoryOf(path: string): string {
+  try {
+    return statSync(path).isDirectory() ? path : dirname(path);
+  } catch {
+    return dirname(path);
+  }
+}
+
+function sortOccurrences(finding: ScoredFinding): ScoredFinding {
+  const order = finding.occurrences.map((occurrence, index) => ({ occurrence, lineText: finding.lineTexts[index]! }));
+  order.sort((a, b) => comparePlaces(a.occurrence, b.occurrence));
+  return { ...finding, occurrences: order.map((o) => o.occurrence), lineTexts: order.map((o) => o.lineText) };
+}
+
+function comparePlaces(a: { path: string; line: number; column: number; commit?: string }, b: typeof a): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || (a.commit ?? '').localeCompare(b.commit ?? '');
+}
+
+function compareFindings(a: ScoredFinding, b: ScoredFinding): number {
+  return (
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    b.score - a.score ||
+    comparePlaces(a.occurrences[0]!, b.occurrences[0]!) ||
+    a.rule.id.localeCompare(b.rule.id) ||
+    a.id.localeCompare(b.id)
+  );
+}
