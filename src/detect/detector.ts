@@ -106,8 +106,9 @@ export class Detector {
     };
 
     let text: string;
-    if (input.text !== undefined) {
-      text = input.text;
+    if (input.text !== undefined || hasUtf16Bom(input.bytes!)) {
+      // UTF-16 puts a NUL between ASCII letters, so keywords are only visible after decoding.
+      text = input.text ?? decode(input.bytes!).text;
       this.matcher.scanString(text, collect);
     } else {
       const bytes = input.bytes!;
@@ -190,6 +191,10 @@ export class Detector {
       origin,
     };
   }
+}
+
+function hasUtf16Bom(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
 
 /** Text of a file's bytes: UTF-16 when it has a BOM, UTF-8 otherwise (BOM dropped). */
