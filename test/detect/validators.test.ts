@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { base62, base62Crc32Checksum, crc32 } from '../../src/detect/validators/checksum.js';
+import { getValidator, validatorNames } from '../../src/detect/validators/index.js';
+
+describe('crc32', () => {
+  it.each([
+    ['', 0x00000000],
+    ['a', 0xe8b7be43],
+    ['123456789', 0xcbf43926],
+    ['The quick brown fox jumps over the lazy dog', 0x414fa339],
+  ])('crc32(%j) = %i', (text, expected) => {
+    expect(crc32(text)).toBe(expected);
+  });
+});
+
+describe('base62', () => {
+  it.each([
+    [0, 6, '000000'],
+    [61, 1, 'z'],
+    [62, 2, '10'],
+    [0xffffffff, 6, '4gfFC3'],
+  ])('base62(%i, %i) = %s', (value, width, expected) => {
+    expect(base62(value, width)).toBe(expected);
+  });
+});
+
+describe('github-checksum', () => {
+  const validator = getValidator('github-checksum')!;
+  const random = 'R2d8Kq9ZxV7mN3pL5tY1wB6cF0hJ4s';
+  const valid = `ghp_${random}${base62Crc32Checksum(random)}`;
+
+  it('accepts a token whose last six characters are the base62 CRC32 of the random part', () => {
+    expect(valid).toHaveLength(40);
+    expect(validator(valid)).toBe(true);
+    for (const prefix of ['gho_', 'ghu_', 'ghs_', 'ghr_']) expect(validator(prefix + valid.slice(4))).toBe(true);
+  });
+
+  it.each([
+    ['a changed random character', `ghp_X${valid.slice(5)}`],
+    ['a changed checksum character', `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`],
+    ['a wrong prefix', `ghx_${valid.slice(4)}`],
+    ['a wrong length', valid.slice(0, -1)],
+  ])('rejects %s', (_name, token) => {
+    expect(validator(token)).toBe(false);
+  });
+});
+
+describe('registry', () => {
+  it('knows its validators by name and nothing else', () => {
+    expect(validatorNames()).toEqual(expect.arrayContaining(['github-checksum', 'npm-checksum']));
+    expect(getValidator('no-such-validator')).toBeUndefined();
+    expect(getValidator('toString')).toBeUndefined();
+  });
+});
