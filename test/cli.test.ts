@@ -1,0 +1,292 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli.js';
+import { tempTree } from './helpers/tmp.js';
+
+const execFileAsync = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'secretscan.js');
+
+/** Secrets for a user rule, so these tests do not depend on the built-in rule set. */
+const SECRET_A = 'acme_Zq8mT2vLx9pR4kWb';
+const SECRET_B = 'acme_H7nC3yQ6sD1fG5jK';
+const RULES = `rules:
+  - id: acme-key
+    name: Acme API key
+    provider: acme
+    privilege: high
+    keywords: [acme_]
+    pattern: '\\b(acme_[A-Za-z0-9]{16})\\b'
+    entropy: 3
+    remediation: Revoke the key in the Acme console and issue a scoped, short-lived one.
+`;
+
+interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[], options: { cwd: string; stdin?: string; env?: Record<string, string>; tty?: boolean }): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    stdin: Readable.from([Buffer.from(options.stdin ?? '')]),
+    cwd: options.cwd,
+    env: options.env ?? {},
+  });
+  return { code, stdout, stderr };
+}
+
+async function leakyTree() {
+  return tempTree({
+    'rules/acme.yml': RULES,
+    'src/app.ts': `export const client = new Acme("${SECRET_A}");\n`,
+    'config/prod.env': `ACME_KEY=${SECRET_A}\nOTHER=${SECRET_B}\n`,
+    'src/allowed.ts': `const fixture = "${SECRET_B}"; // secretscan:allow acme-key -- test fixture\n`,
+    'README.md': '# Nothing to see\n',
+  });
+}
+
+function allSubstrings(secret: string, length: number): string[] {
+  return Array.from({ length: secret.length - length + 1 }, (_, i) => secret.slice(i, i + length));
+}
+
+describe('secretscan scan', () => {
+  it('reports each secret once with all its locations, as JSON, and exits 1', async () => {
+    const root = await leakyTree();
+    const { code, stdout, stderr } = await cli(['scan', '.', '--rules', 'rules', '--format', 'json'], { cwd: root });
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ schemaVersion: 1, tool: { name: 'secretscan' }, scan: { kind: 'worktree', root, filesScanned: 5 } });
+    expect(report.findings).toHaveLength(2);
+    const [first, second] = report.findings;
+    expect(first).toMatchObject({ ruleId: 'acme-key', severity: 'high', provider: 'acme', presentAtHead: true });
+    expect(first.occurrences).toEqual([
+      { path: 'config/prod.env', line: 1, column: 10, endLine: 1, endColumn: 31, source: 'worktree' },
+      { path: 'src/app.ts', line: 1, column: 33, endLine: 1, endColumn: 54, source: 'worktree' },
+    ]);
+    expect(second.occurrences).toEqual([{ path: 'config/prod.env', line: 2, column: 7, endLine: 2, endColumn: 28, source: 'worktree' }]);
+    expect(report.suppressed).toEqual({ baseline: 0, inline: 1, allowlist: 0 });
+    expect(first.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(first.secretHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('exits 0 on a clean tree', async () => {
+    const root = await tempTree({ 'a.txt': 'nothing here\n', 'rules/acme.yml': RULES });
+    const { code, stdout } = await cli(['scan', '--rules', 'rules'], { cwd: root });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/no secrets found · 2 files \(\d+ B\) scanned in \d+ ms/);
+  });
+
+  it.each([
+    [['--fail-on', 'never'], 0],
+    [['--fail-on', 'critical'], 0],
+    [['--fail-on', 'high'], 1],
+    [['--fail-on', 'info'], 1],
+  ])('with %j exits %i (the findings are high)', async (flags, expected) => {
+    const root = await leakyTree();
+    expect((await cli(['scan', '--rules', 'rules', ...flags], { cwd: root })).code).toBe(expected);
+  });
+
+  it('takes failOn from the config file, and --fail-on over it', async () => {
+    const root = await leakyTree();
+    await tempTreeWrite(root, '.secretscanrc', 'failOn: critical\n');
+    expect((await cli(['scan', '--rules', 'rules'], { cwd: root })).code).toBe(0);
+    expect((await cli(['scan', '--rules', 'rules', '--fail-on', 'low'], { cwd: root })).code).toBe(1);
+  });
+
+  it('applies the config allowlist (paths and stopwords) and counts what it suppressed', async () => {
+    const root = await leakyTree();
+    await tempTreeWrite(root, '.secretscanrc', 'allowlist:\n  paths: ["config/"]\n  byRule:\n    acme-key:\n      stopwords: [zq8mt2]\n');
+    const { code, stdout } = await cli(['scan', '--rules', 'rules', '-f', 'json'], { cwd: root });
+    const report = JSON.parse(stdout);
+    expect(report.findings).toEqual([]);
+    expect(report.suppressed).toEqual({ baseline: 0, inline: 1, allowlist: 3 });
+    expect(code).toBe(0);
+  });
+
+  it('disables rules listed in disableRules', async () => {
+    const root = await leakyTree();
+    await tempTreeWrite(root, '.secretscanrc', 'disableRules: [acme-key]\n');
+    expect(JSON.parse((await cli(['scan', '--rules', 'rules', '-f', 'json'], { cwd: root })).stdout).findings).toEqual([]);
+  });
+
+  it('honours --exclude globs', async () => {
+    const root = await leakyTree();
+    const { stdout } = await cli(['scan', '--rules', 'rules', '-f', 'json', '--exclude', '*.env', '--exclude', 'src/app.ts'], { cwd: root });
+    expect(JSON.parse(stdout).findings).toEqual([]);
+  });
+
+  it('writes the report to --output and keeps the exit code', async () => {
+    const root = await leakyTree();
+    const { code, stdout, stderr } = await cli(['scan', '--rules', 'rules', '-f', 'json', '-o', 'out/report.json'], { cwd: root }).catch(
+      (e) => e,
+    );
+    // The folder does not exist: a usage error naming the option.
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^secretscan: --output out\/report\.json: cannot write the report \(ENOENT\); check the folder exists/);
+
+    const ok = await cli(['scan', '--rules', 'rules', '-f', 'json', '-o', 'report.json'], { cwd: root });
+    expect(ok.code).toBe(1);
+    expect(ok.stdout).toBe('');
+    expect(ok.stderr).toBe('secretscan: 2 secrets in 3 locations; report written to report.json\n');
+    expect(JSON.parse(await readFile(join(root, 'report.json'), 'utf8')).findings).toHaveLength(2);
+  });
+
+  it.each([
+    ['a bad config key', { '.secretscanrc': 'allowlist:\n  pathz: [x]\n' }, ['scan'], /^secretscan: .*\.secretscanrc: unknown key "allowlist\.pathz"/],
+    ['a bad option value', {}, ['scan', '--fail-on', 'extreme'], /^secretscan: option '--fail-on <severity>' argument 'extreme' is invalid/],
+    ['an unknown option', {}, ['scan', '--no-such-flag'], /^secretscan: unknown option '--no-such-flag'/],
+    ['an unknown command', {}, ['scna'], /^secretscan: unknown command 'scna'/],
+    ['a bad size', {}, ['scan', '--max-file-size', 'big'], /^secretscan: option '--max-file-size <bytes>' argument 'big' is invalid/],
+    ['a missing rules path', {}, ['scan', '--rules', 'nope.yml'], /^secretscan: .*nope\.yml: rule file or folder not found/],
+    ['a missing --config', {}, ['scan', '--config', 'nope.yml'], /^secretscan: --config nope\.yml: file not found/],
+  ])('exits 2 with one line on stderr for %s', async (_name, files, args, message) => {
+    const root = await tempTree(files);
+    const { code, stdout, stderr } = await cli(args, { cwd: root });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('reports a missing path in errors and goes on with the others', async () => {
+    const root = await leakyTree();
+    const { code, stdout } = await cli(['scan', 'src', 'missing-dir', '--rules', 'rules', '-f', 'json'], { cwd: root });
+    const report = JSON.parse(stdout);
+    expect(code).toBe(1);
+    expect(report.errors).toEqual([{ path: 'missing-dir', message: 'cannot open: no such file (deleted during the scan?); skipped' }]);
+    expect(report.findings[0].occurrences[0].path).toBe('src/app.ts');
+  });
+
+  it('prints a readable text report: severity, title, locations, redacted secret, remediation, summary', async () => {
+    const root = await leakyTree();
+    const { stdout } = await cli(['scan', '--rules', 'rules'], { cwd: root });
+    expect(stdout).toContain(' HIGH  Acme API key (acme-key)');
+    expect(stdout).toContain('  secret   acme_…(redacted)');
+    expect(stdout).toContain('  at       config/prod.env:1:10\n           src/app.ts:1:33');
+    expect(stdout).toContain('  fix      Revoke the key in the Acme console');
+    expect(stdout).toMatch(/2 secrets \(2 high\) in 3 locations · 1 suppressed \(1 inline\) · 5 files \(\d+ B\) scanned in \d+ ms\n$/);
+    expect(stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('adds score reasons and details with --verbose', async () => {
+    const root = await leakyTree();
+    const { stdout } = await cli(['scan', '--rules', 'rules', '--verbose'], { cwd: root });
+    expect(stdout).toMatch(/score    80 \(privilege high: 80; generic pattern with an entropy gate\)/);
+    expect(stdout).toMatch(/details  provider acme, generic-secret, unknown, confidence low, entropy \d\.\d\d, id [0-9a-f]{32}/);
+  });
+
+  it.each([
+    ['FORCE_COLOR=1', { FORCE_COLOR: '1' }, [], true, true],
+    ['a terminal', {}, [], false, true],
+    ['NO_COLOR on a terminal', { NO_COLOR: '1' }, [], false, false],
+    ['--no-color with FORCE_COLOR', { FORCE_COLOR: '1' }, ['--no-color'], false, false],
+  ])('colours the text report for %s: %s', async (_name, env, flags, _unused, coloured) => {
+    const root = await leakyTree();
+    const tty = Object.keys(env).length === 0 || 'NO_COLOR' in env;
+    const { stdout } = await cli(['scan', '--rules', 'rules', ...flags], { cwd: root, env, tty });
+    expect(/\x1b\[/.test(stdout)).toBe(coloured);
+  });
+});
+
+describe('secrets never leak unless asked', () => {
+  const variants: [string, string[]][] = [
+    ['text', []],
+    ['text --verbose', ['--verbose']],
+    ['json', ['-f', 'json']],
+    ['json --verbose', ['-f', 'json', '--verbose']],
+    ['text to a file', ['-o', 'report.txt']],
+    ['json to a file', ['-f', 'json', '-o', 'report.json']],
+  ];
+
+  it.each(variants)('%s output holds no secret nor any 12-character piece of one', async (_name, flags) => {
+    const root = await leakyTree();
+    const { stdout, stderr } = await cli(['scan', '--rules', 'rules', ...flags], { cwd: root });
+    const outputFile = flags.includes('-o') ? await readFile(join(root, flags[flags.indexOf('-o') + 1]!), 'utf8') : '';
+    const everything = stdout + stderr + outputFile;
+    expect(everything.length).toBeGreaterThan(100);
+    for (const secret of [SECRET_A, SECRET_B]) {
+      for (const piece of allSubstrings(secret, 12)) expect(everything).not.toContain(piece);
+    }
+  });
+
+  it('prints whole secrets with --show-secrets', async () => {
+    const root = await leakyTree();
+    const text = await cli(['scan', '--rules', 'rules', '--show-secrets'], { cwd: root });
+    expect(text.stdout).toContain(SECRET_A);
+    const json = JSON.parse((await cli(['scan', '--rules', 'rules', '--show-secrets', '-f', 'json'], { cwd: root })).stdout);
+    expect(json.findings.map((f: { secret: string }) => f.secret).sort()).toEqual([SECRET_A, SECRET_B].sort());
+  });
+});
+
+describe('secretscan stdin', () => {
+  it('scans standard input under the --path name', async () => {
+    const root = await tempTree({ 'rules/acme.yml': RULES });
+    const { code, stdout } = await cli(['stdin', '--path', 'pasted/config.env', '--rules', 'rules', '-f', 'json'], {
+      cwd: root,
+      stdin: `one\ntwo KEY=${SECRET_A}\n`,
+    });
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.scan).toMatchObject({ kind: 'stdin', filesScanned: 1, bytesScanned: 13 + SECRET_A.length });
+    expect(report.findings[0].occurrences).toEqual([{ path: 'pasted/config.env', line: 2, column: 9, endLine: 2, endColumn: 30, source: 'stdin' }]);
+  });
+
+  it('exits 0 on clean input', async () => {
+    const root = await tempTree({ 'rules/acme.yml': RULES });
+    expect((await cli(['stdin', '--rules', 'rules'], { cwd: root, stdin: 'hello\n' })).code).toBe(0);
+  });
+});
+
+describe('secretscan rules', () => {
+  it('lists built-in and user rules as JSON with their metadata', async () => {
+    const root = await tempTree({ 'rules/acme.yml': RULES });
+    const { code, stdout } = await cli(['rules', '--rules', 'rules', '--format', 'json'], { cwd: root });
+    expect(code).toBe(0);
+    const { rules } = JSON.parse(stdout);
+    const acme = rules.find((rule: { id: string }) => rule.id === 'acme-key');
+    expect(acme).toMatchObject({ provider: 'acme', severity: 'high', keywords: ['acme_'], source: join(root, 'rules/acme.yml') });
+    expect(rules.filter((rule: { source: string }) => rule.source === 'builtin').length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('lists rules as a table', async () => {
+    const root = await tempTree({ 'rules/acme.yml': RULES });
+    const { stdout } = await cli(['rules', '--rules', 'rules'], { cwd: root });
+    expect(stdout).toMatch(/^ID +PROVIDER +SEVERITY +DESCRIPTION$/m);
+    expect(stdout).toMatch(/^acme-key +acme +high +Acme API key/m);
+  });
+});
+
+describe('the launcher (a real process)', () => {
+  it('runs a scan and sets the exit code', async () => {
+    const root = await leakyTree();
+    const result = await execFileAsync(process.execPath, [BIN, 'scan', root, '--rules', join(root, 'rules'), '-f', 'json']).catch((e) => e);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).findings).toHaveLength(2);
+  });
+
+  it('prints the version and exits 0', async () => {
+    const { stdout } = await execFileAsync(process.execPath, [BIN, '--version']);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('exits 2 with one line for a usage error', async () => {
+    const result = await execFileAsync(process.execPath, [BIN, 'scan', '--fail-on', 'nope']).catch((e) => e);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
+async function tempTreeWrite(root: string, path: string, content: string) {
+  const { writeTree } = await import('./helpers/tmp.js');
+  await writeTree(root, { [path]: content });
+}
