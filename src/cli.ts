@@ -46,6 +46,7 @@ interface CommonOptions {
   rules: string[];
   exclude: string[];
   maxFileSize?: number;
+  jobs?: number;
 }
 
 export const TOOL = { name: 'secretscan', version: readVersion() };
@@ -147,7 +148,8 @@ function withCommonOptions(command: Command): Command {
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('--rules <path>', 'extra rule file or folder, added to the built-ins (repeatable)', collect, [])
     .option('--exclude <glob>', 'gitignore-style glob of paths not to scan (repeatable)', collect, [])
-    .option('--max-file-size <bytes>', 'skip files larger than this (default 10MiB; k, M, G suffixes)', parseSize);
+    .option('--max-file-size <bytes>', 'skip files larger than this (default 10MiB; k, M, G suffixes)', parseSize)
+    .option('--jobs <n>', 'threads that detect, main thread included (default: a second one for large scans)', parseJobs);
 }
 
 async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptions): Promise<number> {
@@ -157,6 +159,7 @@ async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptio
     rulePaths: options.rules,
     exclude: options.exclude,
     maxFileSize: options.maxFileSize,
+    jobs: options.jobs,
   };
   const setup = await prepareScan(fullOptions);
   const progress = await startProgress(io, options);
@@ -280,6 +283,12 @@ function parseSize(value: string): number {
   const bytes = Math.floor(Number(match[1]) * factor);
   if (bytes < 1) throw new InvalidArgumentError('must be at least 1 byte');
   return bytes;
+}
+
+function parseJobs(value: string): number {
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new InvalidArgumentError('give a whole number from 1 to 64');
+  return jobs;
 }
 
 async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Buffer> {

@@ -9,6 +9,7 @@ import { resolve, dirname } from 'node:path';
 import { statSync } from 'node:fs';
 import { loadConfig, type ResolvedConfig } from './config/load.js';
 import { Detector } from './detect/detector.js';
+import { AUTO_THRESHOLD_BYTES, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
 import { compileRules, loadBuiltinRules, loadRuleSource } from './rules/load.js';
 import { score } from './score/score.js';
@@ -34,6 +35,8 @@ export interface ScanOptions {
   /** --exclude, added to the config's. */
   exclude?: string[];
   maxFileSize?: number;
+  /** Threads that detect (main thread included); default: more than one only for large scans. */
+  jobs?: number;
   /** Called after each file, for progress display. */
   onProgress?: (progress: { files: number; bytes: number; path: string }) => void;
 }
@@ -92,12 +95,44 @@ export async function scan(options: ScanOptions, setup?: ScanSetup): Promise<Sca
       },
       report,
     );
+    const jobs = options.jobs ?? config.file.jobs;
+    let pool: DetectionPool | undefined;
+    let poolConsidered = false;
+    const inFlight = new Set<Promise<void>>();
+    const detectHere = (path: string, bytes: Uint8Array) => {
+      try {
+        for (const candidate of detector.detect({ origin: { path, source: 'worktree' }, bytes })) grouper.add(candidate);
+      } catch (error) {
+        report.errors.push({ path, message: `detection failed: ${(error as Error).message}; skipped` });
+      }
+    };
     for await (const file of files) {
-      for (const candidate of detector.detect({ origin: { path: file.path, source: 'worktree' }, bytes: file.bytes })) grouper.add(candidate);
+      if (!poolConsidered && (jobs !== undefined ? jobs > 1 : stats.bytesScanned >= AUTO_THRESHOLD_BYTES)) {
+        poolConsidered = true;
+        pool = DetectionPool.create(rules, workerCount(jobs));
+      }
+      const submitted = pool?.trySubmit({ path: file.path, source: 'worktree' }, file.bytes);
+      if (submitted) {
+        const { path, bytes } = file;
+        const settled: Promise<void> = submitted
+          .then(
+            (candidates) => candidates.forEach((candidate) => grouper.add(candidate)),
+            (error: Error & { retryInline?: boolean }) => {
+              if (error.retryInline) detectHere(path, bytes);
+              else report.errors.push({ path, message: `detection failed: ${error.message}; skipped` });
+            },
+          )
+          .finally(() => inFlight.delete(settled));
+        inFlight.add(settled);
+      } else {
+        detectHere(file.path, file.bytes);
+      }
       stats.filesScanned++;
       stats.bytesScanned += file.bytes.length;
       options.onProgress?.({ files: stats.filesScanned, bytes: stats.bytesScanned, path: file.path });
     }
+    await Promise.all(inFlight);
+    await pool?.close();
   }
 
   // 4. suppress, before scoring so suppressed occurrences never raise a score

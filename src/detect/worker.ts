@@ -1,0 +1,25 @@
+/**
+ * A detection worker: compiles the rules it is given once, then turns files into candidates. The main
+ * thread keeps walking, reading and grouping; see pool.ts for when workers are used at all.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { compileRules } from '../rules/load.js';
+import type { RuleSpec } from '../types.js';
+import { Detector } from './detector.js';
+import type { WorkerReply, WorkerRequest } from './pool.js';
+
+const { rules } = workerData as { rules: RuleSpec[] };
+const detector = new Detector(await compileRules(rules));
+
+parentPort!.on('message', (request: WorkerRequest) => {
+  let reply: WorkerReply;
+  try {
+    const candidates = detector.detect({ origin: { path: request.path, source: request.source }, bytes: request.bytes });
+    // The origin is the main thread's to attach: it does not need to cross the thread boundary.
+    reply = { id: request.id, candidates: candidates.map(({ origin: _origin, ...candidate }) => candidate) };
+  } catch (error) {
+    reply = { id: request.id, candidates: [], error: String((error as Error).message ?? error) };
+  }
+  parentPort!.postMessage(reply);
+});
+parentPort!.postMessage({ ready: true });

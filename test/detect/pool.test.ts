@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { DetectionPool, workerCount } from '../../src/detect/pool.js';
+import { testRule } from '../helpers/rules.js';
+
+describe('DetectionPool', () => {
+  it('detects in worker threads, with the same candidates as the main thread, and user rules on re2js', async () => {
+    const rules = [testRule({ id: 'v8-rule', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' }), testRule({ id: 're2-rule', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' }, false)];
+    const pool = DetectionPool.create(rules, 2);
+    expect(pool, 'dist/worker.js must exist: run `npm run build`').toBeDefined();
+    try {
+      const submitted = pool!.trySubmit({ path: 'a.ts', source: 'worktree' }, Buffer.from('x\n  k = "acme_Zq8mT2vLx9pR4kWb"\n'));
+      expect(submitted).toBeDefined();
+      const candidates = await submitted!;
+      expect(candidates.map((c) => [c.ruleId, c.secret, c.line, c.column, c.origin.path])).toEqual([
+        ['v8-rule', 'acme_Zq8mT2vLx9pR4kWb', 2, 8, 'a.ts'],
+        ['re2-rule', 'acme_Zq8mT2vLx9pR4kWb', 2, 8, 'a.ts'],
+      ]);
+    } finally {
+      await pool!.close();
+    }
+  });
+
+  it('turns files away when every worker is full, so the main thread takes them', async () => {
+    const pool = DetectionPool.create([testRule({ id: 'r', keywords: ['x'], pattern: 'x' })], 1)!;
+    try {
+      const big = Buffer.alloc(5 * 1024 * 1024, 0x61);
+      const first = pool.trySubmit({ path: 'big', source: 'worktree' }, big);
+      expect(first).toBeDefined();
+      expect(pool.trySubmit({ path: 'next', source: 'worktree' }, Buffer.from('x'))).toBeUndefined();
+      await first;
+      await expect(pool.trySubmit({ path: 'next', source: 'worktree' }, Buffer.from('x'))).resolves.toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it.each([
+    [1, 0],
+    [2, 1],
+    [4, 3],
+  ])('--jobs %i means %i workers', (jobs, workers) => {
+    expect(workerCount(jobs)).toBe(workers);
+  });
+});
