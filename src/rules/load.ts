@@ -6,7 +6,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { compileRule, RuleCompileError, type CompiledRule } from '../detect/detector.js';
 import { loadLinearEngine } from '../detect/regex.js';
 import { validateRule, validateRuleFile } from '../generated/schema-validators.js';
@@ -46,7 +45,8 @@ export async function loadRuleFile(path: string, options: RuleSourceOptions): Pr
   }
   let document: unknown;
   try {
-    document = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    // yaml is loaded only when a YAML rule file is read: built-in rules come precompiled as JSON.
+    document = path.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (error) {
     const firstLine = String((error as Error).message).split('\n')[0];
     throw new RuleLoadError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${firstLine}`);
