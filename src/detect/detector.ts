@@ -74,9 +74,12 @@ export class Detector {
   /** For each keyword of the matcher, the indexes of the rules that use it. */
   private readonly rulesByKeyword: number[][];
   private readonly keywordlessRules: number[];
+  /** Built-in catch-all rules (`generic-*` credential types): they yield to provider rules. */
+  private readonly genericRules: Set<number>;
 
   constructor(rules: readonly CompiledRule[]) {
     this.rules = rules;
+    this.genericRules = new Set(rules.flatMap((rule, index) => (rule.spec.builtin && rule.spec.credentialType.startsWith('generic') ? [index] : [])));
     const keywordIndex = new Map<string, number>();
     this.rulesByKeyword = [];
     this.keywordlessRules = [];
@@ -140,14 +143,22 @@ export class Detector {
 
     const lines = new LineIndex(text, input.startLine ?? 1);
     const candidates: Candidate[] = [];
+    const generic: Candidate[] = [];
     for (const [ruleIndex, windows] of windowsByRule) {
       const rule = this.rules[ruleIndex]!;
+      const into = this.genericRules.has(ruleIndex) ? generic : candidates;
       for (const [from, to] of mergeWindows(windows)) {
         rule.pattern.forEachMatch(text, from, to, rule.spec.secretGroup, (secretStart, secretEnd) => {
           const candidate = this.check(rule, text, secretStart, secretEnd, lines, input.origin);
-          if (candidate) candidates.push(candidate);
+          if (candidate) into.push(candidate);
         });
       }
+    }
+    // A generic match that overlaps a provider-specific one is the same secret, named less precisely.
+    if (generic.length === 0) return candidates;
+    const specific = candidates.slice();
+    for (const candidate of generic) {
+      if (!specific.some((other) => other.start < candidate.end && candidate.start < other.end)) candidates.push(candidate);
     }
     return candidates;
   }

@@ -115,6 +115,18 @@ describe('Detector', () => {
     expect(found.map((c) => c.ruleId).sort()).toEqual(['test-token', 'test-token', 'test-token-2', 'test-token-2']);
   });
 
+  it('drops a built-in generic match that overlaps a provider-specific match, and keeps one that does not', async () => {
+    const d = await detector(
+      [{ id: 'generic-thing', credentialType: 'generic-secret', keywords: ['secret'], pattern: 'secret\\s*=\\s*"([^"]{8,})"' }],
+      [{ ...tokenRule, credentialType: 'api-key' }],
+    );
+    const found = detectText(d, `secret = "${TOKEN}"\nsecret = "Zq8mT2vLx9pR4kW"`);
+    expect(found.map((c) => [c.ruleId, c.line])).toEqual([
+      ['test-token', 1],
+      ['generic-thing', 2],
+    ]);
+  });
+
   it('gives the same candidates on the user-rule engine (re2js) as on V8', async () => {
     await loadLinearEngine();
     const text = `a = "${TOKEN}"\n\u{1F600}\u{1F600} b: ${TOKEN.replace('A', 'Z')}\n`;
