@@ -46,7 +46,7 @@ export async function loadRuleFile(path: string, options: RuleSourceOptions): Pr
   let document: unknown;
   try {
     // yaml is loaded only when a YAML rule file is read: built-in rules come precompiled as JSON.
-    document = path.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
+    document = path.endsWith('.json') ? JSON.parse(text) : (await loadYamlParser())(text);
   } catch (error) {
     const firstLine = String((error as Error).message).split('\n')[0];
     throw new RuleLoadError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${firstLine}`);
@@ -62,6 +62,12 @@ export async function loadRuleFile(path: string, options: RuleSourceOptions): Pr
     seen.add(rule.id);
     return rule;
   });
+}
+
+/** yaml is CommonJS in the bundle: its exports arrive as named or under `default` depending on the loader. */
+async function loadYamlParser(): Promise<(text: string) => unknown> {
+  const module = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  return module.parse ?? module.default!.parse;
 }
 
 /** A rule object (from a file or the config) to a RuleSpec with defaults filled in. */
