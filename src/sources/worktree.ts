@@ -9,12 +9,13 @@
  *
  * Files are read with bounded concurrency and bounded bytes in flight, so memory stays flat however
  * large the tree; binary files (a NUL byte in the first 8 KiB) and files over the size limit are skipped
- * and counted; symbolic links are never followed (their targets inside the root are scanned as
- * themselves; targets outside it are not ours to read).
+ * and counted. Symbolic links met while walking are never followed (their targets inside the root
+ * are scanned as themselves; targets outside it are not ours to read); a path named on the command line
+ * is taken as given, even through a link, as ripgrep does.
  */
-import { existsSync, readdir, readFileSync, type Dirent } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { constants, existsSync, readdir, readFileSync, type Dirent, type Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import createIgnore, { type Ignore } from 'ignore';
 import type { ScanError, SkippedCounts } from '../types.js';
 
@@ -52,24 +53,25 @@ const BINARY_EXTENSIONS = new Set(
 );
 
 export async function* worktreeFiles(options: WorktreeOptions, report: WorktreeReport): AsyncGenerator<WorktreeFile> {
-  const ignores = new IgnoreTree(options.root, options.exclude);
   const queue = readQueue(options, report);
   for (const target of options.targets) {
-    let isDirectory: boolean;
+    let info: Stats;
     try {
-      const handle = await open(target, 'r');
-      isDirectory = (await handle.stat()).isDirectory();
-      await handle.close();
+      // stat, not open: opening a FIFO blocks until something writes to it.
+      info = await stat(target);
     } catch (error) {
       report.errors.push({ path: displayPath(options.root, target), message: describeFsError(error, 'cannot open') });
       continue;
     }
-    if (!isDirectory) {
+    if (info.isDirectory()) {
+      const ignores = new IgnoreTree(target, options.root, options.exclude);
+      for await (const path of walk(target, ignores, report, options.root)) yield* queue.push(path);
+    } else if (info.isFile()) {
       // A file named on the command line is scanned even if ignored, as ripgrep does.
       yield* queue.push(target);
-      continue;
+    } else {
+      report.errors.push({ path: displayPath(options.root, target), message: 'not a regular file or folder (FIFO, socket or device); skipped' });
     }
-    for await (const path of walk(target, ignores, report, options.root)) yield* queue.push(path);
   }
   yield* queue.drain();
 }
@@ -129,8 +131,14 @@ function readQueue(options: WorktreeOptions, report: WorktreeReport) {
     }
     let handle;
     try {
-      handle = await open(absPath, 'r');
-      const { size } = await handle.stat();
+      // O_NONBLOCK: a file swapped for a FIFO since the walk must not block the scan.
+      handle = await open(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        report.errors.push({ path, message: 'not a regular file (FIFO, socket or device); skipped' });
+        return undefined;
+      }
+      const size = info.size;
       if (size > options.maxFileSize) {
         report.skipped.tooLarge++;
         return undefined;
@@ -189,26 +197,33 @@ class IgnoreTree {
   private readonly byDir = new Map<string, Ignore | null>();
   private readonly exclude: Ignore;
 
+  /**
+   * `walkRoot` is the folder being walked: .gitignore files are read from it downwards. Exclude globs
+   * match the reported path (relative to `reportRoot`), or the path relative to `walkRoot` when the
+   * walked folder lies outside the report root.
+   */
   constructor(
-    private readonly root: string,
+    private readonly walkRoot: string,
+    private readonly reportRoot: string,
     exclude: string[],
   ) {
     this.exclude = createIgnore().add(exclude);
   }
 
   isIgnored(absPath: string, isDirectory: boolean): boolean {
-    const rel = relative(this.root, absPath);
-    if (rel === '' || rel.startsWith('..')) return false;
-    const relPosix = toPosix(rel) + (isDirectory ? '/' : '');
-    if (this.exclude.ignores(relPosix)) return true;
+    const suffix = isDirectory ? '/' : '';
+    const inWalk = relativeInside(this.walkRoot, absPath);
+    if (inWalk === undefined || inWalk === '') return false;
+    const forExclude = relativeInside(this.reportRoot, absPath) ?? inWalk;
+    if (this.exclude.ignores(toPosix(forExclude) + suffix)) return true;
     for (let dir = dirname(absPath); ; dir = dirname(dir)) {
       const rules = this.rulesFor(dir);
       if (rules) {
-        const result = rules.test(toPosix(relative(dir, absPath)) + (isDirectory ? '/' : ''));
+        const result = rules.test(toPosix(relative(dir, absPath)) + suffix);
         if (result.ignored) return true;
         if (result.unignored) return false;
       }
-      if (dir === this.root || dirname(dir) === dir || !dir.startsWith(this.root)) return false;
+      if (dir === this.walkRoot || dirname(dir) === dir) return false;
     }
   }
 
@@ -230,15 +245,22 @@ class IgnoreTree {
   }
 }
 
+/** `path` relative to `root` when it is inside it ('' for the root itself), otherwise undefined. */
+function relativeInside(root: string, path: string): string | undefined {
+  const rel = relative(root, path);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  return rel;
+}
+
 function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
 /** Relative to the root with `/` separators; absolute for paths outside it. */
 export function displayPath(root: string, absPath: string): string {
-  const rel = relative(root, absPath);
+  const rel = relativeInside(root, absPath);
   if (rel === '') return basename(absPath);
-  return rel.startsWith('..') ? toPosix(absPath) : toPosix(rel);
+  return toPosix(rel ?? absPath);
 }
 
 export function describeFsError(error: unknown, what: string): string {
