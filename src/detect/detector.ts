@@ -103,31 +103,28 @@ export class Detector {
 
   detect(input: DetectInput): Candidate[] {
     const keywordLengths = this.matcher.keywords.map((k) => k.length);
-    let hits: number[] = []; // flat pairs: keyword index, end offset
-    const collect = (keyword: number, end: number) => {
-      hits.push(keyword, end);
-    };
-
+    let hits: number[]; // flat pairs: keyword index, offset just past the keyword
     let text: string;
     if (input.text !== undefined || hasUtf16Bom(input.bytes!)) {
       // UTF-16 puts a NUL between ASCII letters, so keywords are only visible after decoding.
       text = input.text ?? decode(input.bytes!).text;
-      this.matcher.scanString(text, collect);
+      hits = this.matcher.findInString(text);
     } else {
       const bytes = input.bytes!;
-      this.matcher.scanBytes(bytes, collect);
+      hits = this.matcher.findInBytes(bytes);
       if (hits.length === 0 && this.keywordlessRules.length === 0) return [];
       const decoded = decode(bytes);
       text = decoded.text;
       // Byte offsets equal string offsets only for ASCII text without a byte-order mark.
-      if (!decoded.sameOffsets) {
-        hits = [];
-        this.matcher.scanString(text, collect);
-      }
+      if (!decoded.sameOffsets) hits = this.matcher.findInString(text);
     }
     if (hits.length === 0 && this.keywordlessRules.length === 0) return [];
 
+    // Windows are merged as hits arrive: hits come in text order and a window's start never decreases,
+    // so a hit inside a rule's current window only extends it. The line-end lookup is cached, which keeps
+    // keyword-dense megabyte lines (minified bundles) linear.
     const windowsByRule = new Map<number, number[]>();
+    const lineEnds = new LineEndFinder(text);
     for (let h = 0; h < hits.length; h += 2) {
       const keyword = hits[h]!;
       const end = hits[h + 1]!;
@@ -136,7 +133,12 @@ export class Detector {
         const forward = this.rules[ruleIndex]!.spec.multiline ? WINDOW_FORWARD_MULTILINE : WINDOW_FORWARD;
         let windows = windowsByRule.get(ruleIndex);
         if (!windows) windowsByRule.set(ruleIndex, (windows = []));
-        windows.push(windowStart(text, start), windowEnd(text, end + forward));
+        const last = windows.length - 1;
+        if (last > 0 && start <= windows[last]!) {
+          windows[last] = Math.max(windows[last]!, lineEnds.windowEnd(end + forward));
+        } else {
+          windows.push(windowStart(text, start), lineEnds.windowEnd(end + forward));
+        }
       }
     }
     for (const ruleIndex of this.keywordlessRules) windowsByRule.set(ruleIndex, [0, text.length]);
@@ -147,7 +149,9 @@ export class Detector {
     for (const [ruleIndex, windows] of windowsByRule) {
       const rule = this.rules[ruleIndex]!;
       const into = this.genericRules.has(ruleIndex) ? generic : candidates;
-      for (const [from, to] of mergeWindows(windows)) {
+      for (let w = 0; w < windows.length; w += 2) {
+        const from = windows[w]!;
+        const to = windows[w + 1]!;
         rule.pattern.forEachMatch(text, from, to, rule.spec.secretGroup, (secretStart, secretEnd) => {
           const candidate = this.check(rule, text, secretStart, secretEnd, lines, input.origin);
           if (candidate) into.push(candidate);
@@ -236,14 +240,26 @@ function windowStart(text: string, keywordStart: number): number {
   return limit;
 }
 
-function windowEnd(text: string, proposed: number): number {
-  if (proposed >= text.length) return text.length;
-  const limit = Math.min(text.length, proposed + LINE_END_SLACK);
-  for (let i = proposed; i < limit; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 10 || code === 13) return i;
+/**
+ * Where a window that should reach `proposed` ends: the end of that line, but at most LINE_END_SLACK
+ * further. Remembers the last newline found, so many hits on one long line cost one search.
+ */
+class LineEndFinder {
+  private searchedFrom = Number.POSITIVE_INFINITY;
+  private newlineAt = -1;
+
+  constructor(private readonly text: string) {}
+
+  windowEnd(proposed: number): number {
+    const text = this.text;
+    if (proposed >= text.length) return text.length;
+    if (!(proposed >= this.searchedFrom && proposed <= this.newlineAt)) {
+      const newline = text.indexOf('\n', proposed);
+      this.searchedFrom = proposed;
+      this.newlineAt = newline === -1 ? text.length : newline;
+    }
+    return Math.min(this.newlineAt, proposed + LINE_END_SLACK);
   }
-  return limit;
 }
 
 const LINE_CONTEXT = 2048;
@@ -254,20 +270,6 @@ const LINE_CONTEXT = 2048;
  */
 function detach(slice: string): string {
   return slice.length < 16 ? slice : Buffer.from(slice, 'utf16le').toString('utf16le');
-}
-
-/** Flat [start, end, start, end, ...] in hit order to sorted, non-overlapping ranges. */
-function mergeWindows(flat: number[]): [number, number][] {
-  const ranges: [number, number][] = [];
-  for (let i = 0; i < flat.length; i += 2) ranges.push([flat[i]!, flat[i + 1]!]);
-  ranges.sort((a, b) => a[0] - b[0]);
-  const merged: [number, number][] = [];
-  for (const range of ranges) {
-    const last = merged[merged.length - 1];
-    if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
-    else merged.push([range[0], range[1]]);
-  }
-  return merged;
 }
 
 /**

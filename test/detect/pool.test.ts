@@ -4,7 +4,7 @@ import { testRule } from '../helpers/rules.js';
 
 describe('DetectionPool', () => {
   it('detects in worker threads, with the same candidates as the main thread, and user rules on re2js', async () => {
-    const rules = [testRule({ id: 'v8-rule', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' }), testRule({ id: 're2-rule', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' }, false)];
+    const rules = [testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' }), testRule({ id: 're2-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' }, false)];
     const pool = DetectionPool.create(rules, 2);
     expect(pool, 'dist/worker.js must exist: run `npm run build`').toBeDefined();
     try {
