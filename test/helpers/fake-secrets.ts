@@ -162,6 +162,9 @@ const ALPHABETS = {
   awsBase32: { chars: `${UPPER}234567`, classes: [UPPER, '234567'] },
 } satisfies Record<string, Alphabet>;
 
+/** Share of the highest entropy a draw can have (log2 of its length or alphabet) that it must reach. */
+const ENTROPY_FLOOR = 0.8;
+
 /** Draws shorter than this are too short to be asked for every class or an entropy floor. */
 const MIN_CHECKED_LENGTH = 8;
 
@@ -171,20 +174,21 @@ const MIN_CHECKED_LENGTH = 8;
  */
 const AVOIDED_WORDS = ['example', 'test', 'fake', 'dummy', 'sample', 'xxxx', 'changeme', 'placeholder', 'redacted', 'password', 'passwd', 'secret', 'token', 'your'];
 
+/** Runs of one character are checked per random part (draw), since PEM armour has "-----" by design. */
 function looksLikePlaceholder(value: string): boolean {
   if (isPlaceholder(value)) return true;
   const lower = value.toLowerCase();
-  if (AVOIDED_WORDS.some((word) => lower.includes(word))) return true;
-  return /(.)\1\1\1/.test(value);
+  return AVOIDED_WORDS.some((word) => lower.includes(word));
 }
 
 /**
- * `length` characters of `alphabet`, redrawn until it has every class and an entropy of at least 3/4 of
- * the most its length and alphabet allow (random draws clear this almost always; it rejects the rare draw
- * like "aaab…" that a rule's entropy gate would drop).
+ * `length` characters of `alphabet`, redrawn until it has every class and an entropy of at least 0.8 of
+ * the most its length and alphabet allow: 3.2 bits for 16 hex characters or a 16-character password, 4.1
+ * for 36 alphanumerics. Most random draws clear it; it rejects the clumpy ones a rule's entropy gate
+ * could drop.
  */
 function draw(random: Random, alphabet: Alphabet, length: number): string {
-  const floor = 0.75 * Math.log2(Math.min(length, alphabet.chars.length));
+  const floor = ENTROPY_FLOOR * Math.log2(Math.min(length, alphabet.chars.length));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     let value = '';
     for (let i = 0; i < length; i++) value += random.pick(alphabet.chars);
@@ -226,7 +230,7 @@ const URL_PASSWORD_SYMBOLS = '-_.~!*';
  */
 function password(random: Random, length: number, symbols: string): string {
   const letters = UPPER + LOWER;
-  const floor = 0.75 * Math.log2(Math.min(length, letters.length + DIGITS.length + symbols.length));
+  const floor = ENTROPY_FLOOR * Math.log2(Math.min(length, letters.length + DIGITS.length + symbols.length));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     let value = random.pick(letters + DIGITS);
     while (value.length < length) {
@@ -237,6 +241,7 @@ function password(random: Random, length: number, symbols: string): string {
     const classes = [UPPER, LOWER, DIGITS, symbols];
     if (!classes.every((chars) => [...value].some((char) => chars.includes(char)))) continue;
     if (shannonEntropy(value) < floor) continue;
+    if (/(.)\1\1\1/.test(value)) continue;
     return value;
   }
   throw new Error(`cannot make a ${length}-character password`);
