@@ -152,8 +152,8 @@ export class Detector {
       for (let w = 0; w < windows.length; w += 2) {
         const from = windows[w]!;
         const to = windows[w + 1]!;
-        rule.pattern.forEachMatch(text, from, to, rule.spec.secretGroup, (secretStart, secretEnd) => {
-          const candidate = this.check(rule, text, secretStart, secretEnd, lines, input.origin);
+        rule.pattern.forEachMatch(text, from, to, rule.spec.secretGroup, (secretStart, secretEnd, matchStart) => {
+          const candidate = this.check(rule, text, secretStart, secretEnd, matchStart, lines, input.origin);
           if (candidate) into.push(candidate);
         });
       }
@@ -172,6 +172,7 @@ export class Detector {
     text: string,
     start: number,
     end: number,
+    matchStart: number,
     lines: LineIndex,
     origin: ChunkOrigin,
   ): Candidate | undefined {
@@ -186,7 +187,7 @@ export class Detector {
     if (isPlaceholder(secret)) return undefined;
     const validated: string[] = [];
     for (const validator of rule.validators) {
-      if (!validator.check(secret)) return undefined;
+      if (!validator.check(secret, text.slice(Math.min(matchStart, start), start))) return undefined;
       validated.push(validator.name);
     }
     const startPosition = lines.position(start);

@@ -52,3 +52,20 @@ describe('registry', () => {
     expect(getValidator('toString')).toBeUndefined();
   });
 });
+
+describe('not-an-identifier-setting', () => {
+  const validator = getValidator('not-an-identifier-setting')!;
+  it.each([
+    ['"balanceTokenId": "', false],
+    ['private_key_id = ', false],
+    ['secret_name: ', false],
+    ['TOKEN_TYPE=', false],
+    ["config['password_length'] = '", false],
+    ['password = "', true],
+    ['"client_secret": "', true],
+    ['DB_PASSWORD=', true],
+    ['apiKey: ', true],
+  ])('judges the setting in %j: secret allowed = %s', (prefix, allowed) => {
+    expect(validator('x', prefix)).toBe(allowed);
+  });
+});
