@@ -9,7 +9,7 @@ import { hasValidBase62Checksum } from './checksum.js';
  * `prefix` is the part of the match before the secret (for assignment rules: the setting's name and
  * the operator), for validators that judge the secret by what it was assigned to.
  */
-export type Validator = (secret: string, prefix: string) => boolean;
+export type Validator = (secret: string, prefix?: string) => boolean;
 
 /**
  * Setting names that hold an identifier, a reference or a description of a secret rather than the secret:
@@ -20,7 +20,7 @@ const NOT_A_SECRET_NAME =
 
 const validators: Record<string, Validator> = {
   /** For assignment rules: the setting's name must not say it holds an id, a name, a type, a path... */
-  'not-an-identifier-setting': (_secret, prefix) => !NOT_A_SECRET_NAME.test(prefix),
+  'not-an-identifier-setting': (_secret, prefix = '') => !NOT_A_SECRET_NAME.test(prefix),
   /** ghp_/gho_/ghu_/ghs_/ghr_ + 30 random + 6 checksum. */
   'github-checksum': (secret) => /^gh[pousr]_[A-Za-z0-9]{36}$/.test(secret) && hasValidBase62Checksum(secret, 4),
   /** npm_ + 30 random + 6 checksum (npm adopted GitHub's format in 2021). */
