@@ -6,13 +6,15 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
 import { tempTree } from './helpers/tmp.js';
+import { createFaker } from './helpers/fake-secrets.js';
 
 const execFileAsync = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'secretscan.js');
 
 /** Secrets for a user rule, so these tests do not depend on the built-in rule set. */
-const SECRET_A = 'acme_Zq8mT2vLx9pR4kWb';
-const SECRET_B = 'acme_H7nC3yQ6sD1fG5jK';
+const faker = createFaker(9);
+const SECRET_A = `acme_${faker.make('alnum:16')}`;
+const SECRET_B = `acme_${faker.make('alnum:16')}`;
 const RULES = `rules:
   - id: acme-key
     name: Acme API key
@@ -104,7 +106,7 @@ describe('secretscan scan', () => {
 
   it('applies the config allowlist (paths and stopwords) and counts what it suppressed', async () => {
     const root = await leakyTree();
-    await tempTreeWrite(root, '.secretscanrc', 'allowlist:\n  paths: ["config/"]\n  byRule:\n    acme-key:\n      stopwords: [zq8mt2]\n');
+    await tempTreeWrite(root, '.secretscanrc', `allowlist:\n  paths: ["config/"]\n  byRule:\n    acme-key:\n      stopwords: [${SECRET_A.slice(5, 11).toLowerCase()}]\n`);
     const { code, stdout } = await cli(['scan', '--rules', 'rules', '-f', 'json'], { cwd: root });
     const report = JSON.parse(stdout);
     expect(report.findings).toEqual([]);

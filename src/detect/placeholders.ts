@@ -18,6 +18,9 @@ const REFERENCE_FORMS: RegExp[] = [
   /^\(\([A-Za-z0-9_.-]+\)\)$/, // ((var)) (Concourse)
   /^(?:process\.env|os\.environ|os\.getenv|env\.|ENV\[|System\.getenv|getenv)/,
   /^\[?(?:REDACTED|MASKED|HIDDEN|FILTERED|OMITTED)\]?$/i,
+  // A file path with an extension ("bin/secretscan.js", "./certs/key.pem"): base64 and hex secrets have no
+  // dot, JWTs no slash, URLs a colon.
+  /^(?:\.{0,2}\/)?(?:[\w@.-]+\/)+[\w@-]+(?:\.[\w-]+)*\.[A-Za-z][A-Za-z0-9]{0,7}$/,
 ];
 
 /** Substrings that mark a documentation or sample value. Case-insensitive. */
@@ -35,7 +38,9 @@ const PLACEHOLDER_WORDS = [
   'yourpassword',
   'xxxx',
   '****',
-  '....',
+  // An elided value in documentation: "sk-ant-api03-...", "ghp_…".
+  '...',
+  '\u2026',
   'dummy',
   'sample',
   'redacted',

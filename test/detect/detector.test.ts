@@ -3,8 +3,11 @@ import { Detector, LineIndex, decode } from '../../src/detect/detector.js';
 import { loadLinearEngine } from '../../src/detect/regex.js';
 import { compileRules } from '../../src/rules/load.js';
 import { testRule } from '../helpers/rules.js';
+import { createFaker } from '../helpers/fake-secrets.js';
 
-const TOKEN = 'tok_Ab3dE6gH9jK2mN5pQ8sT';
+const faker = createFaker(3);
+const TOKEN = `tok_${faker.make('alnum:20')}`;
+const PASSWORD = faker.make('password:15');
 const tokenRule = { id: 'test-token', keywords: ['tok_'], pattern: '\\b(tok_[A-Za-z0-9]{20})\\b', entropy: 3 };
 
 async function detector(...rules: Parameters<typeof testRule>[]) {
@@ -63,8 +66,8 @@ describe('Detector', () => {
 
   it('finds a value that follows its keyword on the next line (windows do not stop at a newline)', async () => {
     const d = await detector([{ id: 'split', keywords: ['password'], pattern: 'password\\s*=\\s*"([^"]{8,})"' }]);
-    const [candidate] = detectText(d, 'password =\n   "Zq8mT2vLx9pR4kW"');
-    expect(candidate).toMatchObject({ secret: 'Zq8mT2vLx9pR4kW', line: 2, column: 5 });
+    const [candidate] = detectText(d, `password =\n   "${PASSWORD}"`);
+    expect(candidate).toMatchObject({ secret: PASSWORD, line: 2, column: 5 });
   });
 
   it('finds a match whose start is on a very long line, far from the line start', async () => {
@@ -92,7 +95,7 @@ describe('Detector', () => {
   it.each([
     ['below the entropy floor', 'tok_aaaaaaaaaaaaaaaaaaab'],
     ['a placeholder', 'tok_XXXXXXXXXXXXXXXXXXXX'],
-    ['a rule stopword', 'tok_Ab3dE6gH9jK2mN5pQ8sT'.replace('Ab3d', 'Stop')],
+    ['a rule stopword', `tok_Stop${TOKEN.slice(8)}`],
   ])('drops a secret that is %s', async (_name, secret) => {
     const d = await detector([{ ...tokenRule, stopwords: ['STOP'] }]);
     expect(detectText(d, `k = ${secret}`)).toEqual([]);
@@ -120,7 +123,7 @@ describe('Detector', () => {
       [{ id: 'generic-thing', credentialType: 'generic-secret', keywords: ['secret'], pattern: 'secret\\s*=\\s*"([^"]{8,})"' }],
       [{ ...tokenRule, credentialType: 'api-key' }],
     );
-    const found = detectText(d, `secret = "${TOKEN}"\nsecret = "Zq8mT2vLx9pR4kW"`);
+    const found = detectText(d, `secret = "${TOKEN}"\nsecret = "${PASSWORD}"`);
     expect(found.map((c) => [c.ruleId, c.line])).toEqual([
       ['test-token', 1],
       ['generic-thing', 2],

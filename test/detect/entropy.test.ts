@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shannonEntropy } from '../../src/detect/entropy.js';
+import { createFaker } from '../helpers/fake-secrets.js';
 
 function reference(text: string): number {
   const counts = new Map<string, number>();
@@ -24,7 +25,7 @@ describe('shannonEntropy', () => {
     expect(shannonEntropy(text)).toBeCloseTo(expected, 12);
   });
 
-  it.each(['hunter2', 'correct horse battery staple', 'AKIAZ3MSJV4WWYQ2NHLX', 'x'.repeat(5000) + 'yz'.repeat(3000)])(
+  it.each(['hunter2', 'correct horse battery staple', createFaker(5).make('aws-key-id'), 'x'.repeat(5000) + 'yz'.repeat(3000)])(
     'agrees with the textbook formula on %j',
     (text) => {
       expect(shannonEntropy(text)).toBeCloseTo(reference(text), 10);

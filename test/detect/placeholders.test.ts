@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPlaceholder } from '../../src/detect/placeholders.js';
+import { createFaker } from '../helpers/fake-secrets.js';
 
 describe('isPlaceholder', () => {
   it.each([
@@ -24,11 +25,18 @@ describe('isPlaceholder', () => {
     'REDACTED',
     '((vault_token))',
     "<+secrets.getValue('token')>",
+    'sk-ant-api03-...',
+    'ghp_\u2026',
+    'bin/secretscan.js',
+    './certs/server-key.pem',
+    '/etc/ssl/private/server.key',
+    'config/prod/db.secret.yaml',
   ])('%j is a placeholder', (value) => {
     expect(isPlaceholder(value)).toBe(true);
   });
 
-  it.each(['Zq8#mT2!vLx9@pR4', 'ghp_R2d8Kq9ZxV7mN3pL5tY1wB6cF0hJ4sA8uE2g', 'AKIAZ3MSJV4WWYQ2NHLX', 'aB3$dE6&gH9*'])(
+  const faker = createFaker(11);
+  it.each([faker.make('password:16'), faker.make('github:ghp'), faker.make('aws-key-id'), faker.make('password:12')])(
     '%j is not a placeholder',
     (value) => {
       expect(isPlaceholder(value)).toBe(false);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DetectionPool, workerCount } from '../../src/detect/pool.js';
 import { testRule } from '../helpers/rules.js';
+import { createFaker } from '../helpers/fake-secrets.js';
+
+const SECRET = `acme_${createFaker(2).make('alnum:16')}`;
 
 describe('DetectionPool', () => {
   it('detects in worker threads, with the same candidates as the main thread, and user rules on re2js', async () => {
@@ -8,12 +11,12 @@ describe('DetectionPool', () => {
     const pool = DetectionPool.create(rules, 2);
     expect(pool, 'dist/worker.js must exist: run `npm run build`').toBeDefined();
     try {
-      const submitted = pool!.trySubmit({ path: 'a.ts', source: 'worktree' }, Buffer.from('x\n  k = "acme_Zq8mT2vLx9pR4kWb"\n'));
+      const submitted = pool!.trySubmit({ path: 'a.ts', source: 'worktree' }, Buffer.from(`x\n  k = "${SECRET}"\n`));
       expect(submitted).toBeDefined();
       const candidates = await submitted!;
       expect(candidates.map((c) => [c.ruleId, c.secret, c.line, c.column, c.origin.path])).toEqual([
-        ['v8-rule', 'acme_Zq8mT2vLx9pR4kWb', 2, 8, 'a.ts'],
-        ['re2-rule', 'acme_Zq8mT2vLx9pR4kWb', 2, 8, 'a.ts'],
+        ['v8-rule', SECRET, 2, 8, 'a.ts'],
+        ['re2-rule', SECRET, 2, 8, 'a.ts'],
       ]);
     } finally {
       await pool!.close();

@@ -61,6 +61,7 @@ describe('not-an-identifier-setting', () => {
     ['secret_name: ', false],
     ['TOKEN_TYPE=', false],
     ["config['password_length'] = '", false],
+    ['"secretHash": "', false],
     ['password = "', true],
     ['"client_secret": "', true],
     ['DB_PASSWORD=', true],

@@ -6,6 +6,11 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli.js';
 import { tempTree } from '../helpers/tmp.js';
+import { createFaker } from '../helpers/fake-secrets.js';
+
+// A fixed seed: the finding ids in the golden files are hashes of these values.
+const faker = createFaker(42);
+const [LIVE, TEST, ALLOWED] = [faker.make('alnum:16'), faker.make('alnum:16'), faker.make('alnum:16')];
 
 const RULES = `rules:
   - id: acme-key
@@ -31,9 +36,9 @@ const RULES = `rules:
 async function render(args: string[]): Promise<string> {
   const root = await tempTree({
     'rules/acme.yml': RULES,
-    'src/app.ts': 'const live = "acme_Zq8mT2vLx9pR4kWb";\nconst test = "acmt_H7nC3yQ6sD1fG5jK";\n',
-    'deploy/.env': 'ACME=acme_Zq8mT2vLx9pR4kWb\n',
-    'src/skip.ts': 'const x = "acme_Q1w2E3r4T5y6U7i8"; // secretscan:allow\n',
+    'src/app.ts': `const live = "acme_${LIVE}";\nconst test = "acmt_${TEST}";\n`,
+    'deploy/.env': `ACME=acme_${LIVE}\n`,
+    'src/skip.ts': `const x = "acme_${ALLOWED}"; // secretscan:allow\n`,
   });
   let out = '';
   await run(['scan', '--rules', 'rules', ...args], {

@@ -12,11 +12,12 @@ import { hasValidBase62Checksum } from './checksum.js';
 export type Validator = (secret: string, prefix?: string) => boolean;
 
 /**
- * Setting names that hold an identifier, a reference or a description of a secret rather than the secret:
- * `balanceTokenId`, `private_key_id`, `secret_name`, `token_type`, `password_length`.
+ * Setting names that hold an identifier, a reference, a description or a digest of a secret rather than
+ * the secret: `balanceTokenId`, `private_key_id`, `secret_name`, `token_type`, `password_length`,
+ * `secretHash`. (A password hash is worth reporting as such; that is a rule of its own, not this one.)
  */
 const NOT_A_SECRET_NAME =
-  /(?:id|ids|uuid|guid|name|names|type|types|kind|url|uri|path|file|dir|length|len|count|size|prefix|suffix|header|field|version|format|policy|expiry|expires|expiration|ttl|timeout|hint|label|mode|env|var|ref|arn)["'\]]{0,2}\s*(?:=>|:=|=|:)\s*["']?$/i;
+  /(?:id|ids|uuid|guid|name|names|type|types|kind|url|uri|path|file|dir|length|len|count|size|prefix|suffix|header|field|version|format|policy|expiry|expires|expiration|ttl|timeout|hint|label|mode|env|var|ref|arn|hash|hashed|digest|checksum|fingerprint|sha|sha1|sha256|md5|salt|iv|nonce)["'\]]{0,2}\s*(?:=>|:=|=|:)\s*["']?$/i;
 
 const validators: Record<string, Validator> = {
   /** For assignment rules: the setting's name must not say it holds an id, a name, a type, a path... */
