@@ -30,7 +30,7 @@ export interface WorkerReply {
 
 export const AUTO_THRESHOLD_BYTES = 16 * 1024 * 1024;
 /** Deep enough that a worker still has work queued while the main thread detects a large file itself. */
-const MAX_BYTES_IN_FLIGHT_PER_WORKER = 8 * 1024 * 1024;
+export const MAX_BYTES_IN_FLIGHT_PER_WORKER = 8 * 1024 * 1024;
 const MAX_FILES_IN_FLIGHT_PER_WORKER = 512;
 
 interface Pending {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DetectionPool, workerCount } from '../../src/detect/pool.js';
+import { DetectionPool, MAX_BYTES_IN_FLIGHT_PER_WORKER, workerCount } from '../../src/detect/pool.js';
 import { testRule } from '../helpers/rules.js';
 import { createFaker } from '../helpers/fake-secrets.js';
 
@@ -26,7 +26,7 @@ describe('DetectionPool', () => {
   it('turns files away when every worker is full, so the main thread takes them', async () => {
     const pool = DetectionPool.create([testRule({ id: 'r', keywords: ['x'], pattern: 'x' })], 1)!;
     try {
-      const big = Buffer.alloc(5 * 1024 * 1024, 0x61);
+      const big = Buffer.alloc(MAX_BYTES_IN_FLIGHT_PER_WORKER + 1, 0x61);
       const first = pool.trySubmit({ path: 'big', source: 'worktree' }, big);
       expect(first).toBeDefined();
       expect(pool.trySubmit({ path: 'next', source: 'worktree' }, Buffer.from('x'))).toBeUndefined();
