@@ -48,6 +48,7 @@
 import { shannonEntropy } from '../../src/detect/entropy.js';
 import { isPlaceholder } from '../../src/detect/placeholders.js';
 import { base62Crc32Checksum, crc32 } from '../../src/detect/validators/checksum.js';
+import { Rng } from './random.js';
 
 export interface Faker {
   /** One value of `kind`; advances the generator. */
@@ -62,7 +63,7 @@ export const FAKE_MARKER = /<<fake:([^>]+)>>/g;
 const DEFAULT_SEED = 0x5ec7e75;
 
 export function createFaker(seed: number = DEFAULT_SEED): Faker {
-  const random = new Random(seed);
+  const random = new Rng(seed);
   const make = (kind: string): string => {
     const [name = '', ...rest] = kind.split(':');
     const generate = Object.hasOwn(GENERATORS, name) ? GENERATORS[name] : undefined;
@@ -88,54 +89,6 @@ export function createFaker(seed: number = DEFAULT_SEED): Faker {
   };
 }
 
-/** sfc32 seeded through splitmix32: tiny, fast, and the same sequence on every platform. */
-class Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
-  constructor(seed: number) {
-    let state = seed >>> 0;
-    const splitmix = () => {
-      state = (state + 0x9e3779b9) >>> 0;
-      let z = state;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = splitmix();
-    this.b = splitmix();
-    this.c = splitmix();
-    this.d = splitmix();
-    for (let i = 0; i < 12; i++) this.next();
-  }
-
-  /** A uniform 32-bit unsigned integer. */
-  next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-
-  /** An integer in [0, n). */
-  below(n: number): number {
-    return Math.floor((this.next() / 0x1_0000_0000) * n);
-  }
-
-  /** An integer in [low, high]. */
-  between(low: number, high: number): number {
-    return low + this.below(high - low + 1);
-  }
-
-  pick(chars: string): string {
-    return chars[this.below(chars.length)]!;
-  }
-}
 
 const MAX_ATTEMPTS = 1000;
 
@@ -187,11 +140,11 @@ function looksLikePlaceholder(value: string): boolean {
  * for 36 alphanumerics. Most random draws clear it; it rejects the clumpy ones a rule's entropy gate
  * could drop.
  */
-function draw(random: Random, alphabet: Alphabet, length: number): string {
+function draw(random: Rng, alphabet: Alphabet, length: number): string {
   const floor = ENTROPY_FLOOR * Math.log2(Math.min(length, alphabet.chars.length));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     let value = '';
-    for (let i = 0; i < length; i++) value += random.pick(alphabet.chars);
+    for (let i = 0; i < length; i++) value += random.char(alphabet.chars);
     if (length < MIN_CHECKED_LENGTH) return value;
     if (!alphabet.classes.every((chars) => [...value].some((char) => chars.includes(char)))) continue;
     if (shannonEntropy(value) < floor) continue;
@@ -217,8 +170,8 @@ function oneOf<T extends string>(kind: string, value: string | undefined, allowe
 }
 
 /** Digits with a non-zero first digit, for numeric ids. */
-function numericId(random: Random, length: number): string {
-  return random.pick('123456789') + draw(random, ALPHABETS.digits, length - 1);
+function numericId(random: Rng, length: number): string {
+  return random.char('123456789') + draw(random, ALPHABETS.digits, length - 1);
 }
 
 const PASSWORD_SYMBOLS = '!@#%^*-_+';
@@ -228,14 +181,14 @@ const URL_PASSWORD_SYMBOLS = '-_.~!*';
  * A human-style strong password: mostly letters, some digits and symbols, starting with a letter or digit
  * (a leading symbol reads like syntax to some rules). Long enough ones get every class at least once.
  */
-function password(random: Random, length: number, symbols: string): string {
+function password(random: Rng, length: number, symbols: string): string {
   const letters = UPPER + LOWER;
   const floor = ENTROPY_FLOOR * Math.log2(Math.min(length, letters.length + DIGITS.length + symbols.length));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    let value = random.pick(letters + DIGITS);
+    let value = random.char(letters + DIGITS);
     while (value.length < length) {
-      const roll = random.below(10);
-      value += roll < 2 ? random.pick(symbols) : roll < 4 ? random.pick(DIGITS) : random.pick(letters);
+      const roll = random.int(10);
+      value += roll < 2 ? random.char(symbols) : roll < 4 ? random.char(DIGITS) : random.char(letters);
     }
     if (length < MIN_CHECKED_LENGTH) return value;
     const classes = [UPPER, LOWER, DIGITS, symbols];
@@ -248,11 +201,11 @@ function password(random: Random, length: number, symbols: string): string {
 }
 
 /** 20 full lines of base64 and a shorter, padded last one, as a DER key of ~1 KB encodes. */
-function pemBody(random: Random): string[] {
+function pemBody(random: Rng): string[] {
   const lines: string[] = [];
   for (let i = 0; i < 20; i++) lines.push(draw(random, ALPHABETS.base64, 64));
-  const padding = random.below(3);
-  lines.push(draw(random, ALPHABETS.base64, 4 * random.between(4, 12) - padding) + '='.repeat(padding));
+  const padding = random.int(3);
+  lines.push(draw(random, ALPHABETS.base64, 4 * random.range(4, 12) - padding) + '='.repeat(padding));
   return lines;
 }
 
@@ -262,7 +215,7 @@ function pemLabel(kind: string, rest: string[]): string {
   return label;
 }
 
-function pemBlock(random: Random, label: string, newline: string): string {
+function pemBlock(random: Rng, label: string, newline: string): string {
   return [`-----BEGIN ${label}-----`, ...pemBody(random), `-----END ${label}-----`].join(newline);
 }
 
@@ -275,10 +228,10 @@ function base64url(bytes: number[]): string {
  * payload ("o:<org>\nu:<user>" in base 36) in unpadded base64url, a version, the encoded length, and a
  * CRC32 of everything before it in base 36.
  */
-function gitlabRoutable(random: Random, prefix: string): string {
+function gitlabRoutable(random: Rng, prefix: string): string {
   const bytes: number[] = [];
-  for (let i = 0; i < 16; i++) bytes.push(random.below(256));
-  const payload = `o:${random.between(1, 0xfffff).toString(36)}\nu:${random.between(1, 0xffffff).toString(36)}`;
+  for (let i = 0; i < 16; i++) bytes.push(random.int(256));
+  const payload = `o:${random.range(1, 0xfffff).toString(36)}\nu:${random.range(1, 0xffffff).toString(36)}`;
   for (const char of payload) bytes.push(char.charCodeAt(0));
   bytes.push(payload.length);
   const encoded = base64url(bytes);
@@ -286,7 +239,7 @@ function gitlabRoutable(random: Random, prefix: string): string {
   return body + crc32(body).toString(36).padStart(7, '0');
 }
 
-type Generator = (random: Random, args: string[], kind: string) => string;
+type Generator = (random: Rng, args: string[], kind: string) => string;
 
 const GITHUB_PREFIXES = ['ghp', 'gho', 'ghu', 'ghs', 'ghr'] as const;
 
@@ -339,17 +292,17 @@ const GENERATORS: Record<string, Generator> = {
   slack: (r, [type], kind) => {
     switch (oneOf(kind, type, ['xoxb', 'xoxp', 'xapp'] as const)) {
       case 'xoxb':
-        return `xoxb-${numericId(r, r.between(10, 13))}-${numericId(r, r.between(10, 13))}-${draw(r, ALPHABETS.alnum, 24)}`;
+        return `xoxb-${numericId(r, r.range(10, 13))}-${numericId(r, r.range(10, 13))}-${draw(r, ALPHABETS.alnum, 24)}`;
       case 'xoxp':
-        return `xoxp-${numericId(r, r.between(10, 13))}-${numericId(r, r.between(10, 13))}-${numericId(r, r.between(10, 13))}-${draw(r, ALPHABETS.hex, 32)}`;
+        return `xoxp-${numericId(r, r.range(10, 13))}-${numericId(r, r.range(10, 13))}-${numericId(r, r.range(10, 13))}-${draw(r, ALPHABETS.hex, 32)}`;
       case 'xapp':
         return `xapp-1-A${draw(r, ALPHABETS.upper, 10)}-${numericId(r, 13)}-${draw(r, ALPHABETS.hex, 64)}`;
     }
   },
   'slack-webhook': (r) =>
-    `https://hooks.slack.com/services/T${draw(r, ALPHABETS.upper, r.between(8, 10))}/B${draw(r, ALPHABETS.upper, r.between(8, 10))}/${draw(r, ALPHABETS.alnum, 24)}`,
-  'discord-webhook': (r) => `https://discord.com/api/webhooks/${numericId(r, r.between(18, 19))}/${draw(r, ALPHABETS.base64url, 68)}`,
-  'telegram-bot': (r) => `${numericId(r, r.between(9, 10))}:AA${draw(r, ALPHABETS.base64url, 33)}`,
+    `https://hooks.slack.com/services/T${draw(r, ALPHABETS.upper, r.range(8, 10))}/B${draw(r, ALPHABETS.upper, r.range(8, 10))}/${draw(r, ALPHABETS.alnum, 24)}`,
+  'discord-webhook': (r) => `https://discord.com/api/webhooks/${numericId(r, r.range(18, 19))}/${draw(r, ALPHABETS.base64url, 68)}`,
+  'telegram-bot': (r) => `${numericId(r, r.range(9, 10))}:AA${draw(r, ALPHABETS.base64url, 33)}`,
   sendgrid: (r) => `SG.${draw(r, ALPHABETS.base64url, 22)}.${draw(r, ALPHABETS.base64url, 43)}`,
 
   openai: (r, [type], kind) => {
@@ -369,7 +322,7 @@ const GENERATORS: Record<string, Generator> = {
 
   uuid: (r) => {
     const hex = draw(r, ALPHABETS.hex, 30);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-${r.pick('89ab')}${hex.slice(15, 18)}-${hex.slice(18, 30)}`;
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-${r.char('89ab')}${hex.slice(15, 18)}-${hex.slice(18, 30)}`;
   },
   'mailgun-key': (r) => `${draw(r, ALPHABETS.hex, 32)}-${draw(r, ALPHABETS.hex, 8)}-${draw(r, ALPHABETS.hex, 8)}`,
 };
