@@ -12,11 +12,14 @@ import type { RuleSpec } from '../../src/types.js';
 import { createFaker, FAKE_MARKER } from '../helpers/fake-secrets.js';
 
 const rules = await loadRuleSource(builtinRulesDir(), { builtin: true });
+/** The credential taxonomy; scoring weighs each type (src/score/). rules/README.md describes them. */
 const CREDENTIAL_TYPES = [
   'cloud-iam-key',
   'cloud-session-token',
+  'cloud-api-token',
   'scm-token',
   'ci-token',
+  'secrets-manager-token',
   'package-publish-token',
   'payment-live-key',
   'payment-test-key',
@@ -26,7 +29,12 @@ const CREDENTIAL_TYPES = [
   'database-credential',
   'private-key',
   'signing-secret',
+  'oauth-client-secret',
+  'observability-key',
+  'saas-api-key',
   'api-key',
+  'session-token',
+  'password-hash',
   'generic-secret',
   'generic-password',
 ];
