@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createFaker } from '../helpers/fake-secrets.js';
 import { base62, base62Crc32Checksum, crc32 } from '../../src/detect/validators/checksum.js';
 import { getValidator, validatorNames } from '../../src/detect/validators/index.js';
 
@@ -68,5 +69,38 @@ describe('not-an-identifier-setting', () => {
     ['apiKey: ', true],
   ])('judges the setting in %j: secret allowed = %s', (prefix, allowed) => {
     expect(validator('x', prefix)).toBe(allowed);
+  });
+});
+
+describe('structure validators', () => {
+  const faker = createFaker(21);
+  const jwt = getValidator('jwt')!;
+  const pem = getValidator('pem-structure')!;
+  const pypi = getValidator('pypi-macaroon')!;
+
+  it('accepts JWTs whose header and claims decode, and nothing else', () => {
+    const token = faker.make('jwt');
+    expect(jwt(token)).toBe(true);
+    expect(jwt(faker.make('jwt:service_role'))).toBe(true);
+    const [header, claims] = token.split('.');
+    expect(jwt(`${header}.${claims}`)).toBe(false);
+    expect(jwt(`${header}.bm90IGpzb24.${'s'.repeat(43)}`)).toBe(false);
+    expect(jwt(`${Buffer.from('{"typ":"JWT"}').toString('base64url')}.${claims}.${'s'.repeat(43)}`)).toBe(false);
+    expect(jwt('abc.def.ghi')).toBe(false);
+  });
+
+  it('accepts PEM blocks with matching labels and a base64 body, also with \\n escapes', () => {
+    const block = faker.make('pem:RSA PRIVATE KEY');
+    expect(pem(block)).toBe(true);
+    expect(pem(block.replace(/\n/g, '\\n'))).toBe(true);
+    expect(pem(block.replace('END RSA', 'END EC'))).toBe(false);
+    expect(pem('-----BEGIN RSA PRIVATE KEY-----\nnot base64 at all!\n-----END RSA PRIVATE KEY-----')).toBe(false);
+    expect(pem('-----BEGIN RSA PRIVATE KEY-----\nQUJD\n-----END RSA PRIVATE KEY-----')).toBe(false);
+  });
+
+  it('accepts PyPI macaroons located at pypi.org', () => {
+    expect(pypi(faker.make('pypi'))).toBe(true);
+    expect(pypi(`pypi-${Buffer.from([2, 1, 8, ...Buffer.from('evil.org')]).toString('base64url')}${'A'.repeat(60)}`)).toBe(false);
+    expect(pypi('pypi-short')).toBe(false);
   });
 });

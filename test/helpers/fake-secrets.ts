@@ -325,4 +325,21 @@ const GENERATORS: Record<string, Generator> = {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-${r.char('89ab')}${hex.slice(15, 18)}-${hex.slice(18, 30)}`;
   },
   'mailgun-key': (r) => `${draw(r, ALPHABETS.hex, 32)}-${draw(r, ALPHABETS.hex, 8)}-${draw(r, ALPHABETS.hex, 8)}`,
+
+  /**
+   * `jwt` (an HS256 user token), `jwt:service_role` / `jwt:anon` (Supabase-style keys), `jwt:expired`
+   * (exp in the past): header and claims are real JSON, the signature 43 random base64url characters.
+   */
+  jwt: (r, [variant]) => {
+    const now = 1_767_225_600; // 2026-01-01, fixed so output is deterministic
+    const claims: Record<string, unknown> =
+      variant === 'service_role' || variant === 'anon'
+        ? { iss: 'supabase', ref: draw(r, ALPHABETS.lower, 20), role: variant, iat: now - r.int(1e7), exp: now + 3e8 }
+        : { sub: String(r.range(1e6, 9e6)), name: `user${r.range(100, 999)}`, iat: now - r.int(1e6), exp: variant === 'expired' ? now - 86_400 : now + 3600 };
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}.${draw(r, ALPHABETS.base64url, 43)}`;
+  },
+
+  /** A PyPI API token: a version-2 macaroon whose location is pypi.org, then random caveats. */
+  pypi: (r) => `pypi-AgEIcHlwaS5vcmc${draw(r, ALPHABETS.base64url, 160)}`,
 };

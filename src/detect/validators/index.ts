@@ -4,6 +4,7 @@
  * finding's confidence.
  */
 import { hasValidBase62Checksum } from './checksum.js';
+import { decodeJwt, isPemBlock, isPypiMacaroon } from './structure.js';
 
 /**
  * `prefix` is the part of the match before the secret (for assignment rules: the setting's name and
@@ -20,6 +21,12 @@ const NOT_A_SECRET_NAME =
   /(?:id|ids|uuid|guid|name|names|type|types|kind|url|uri|path|file|dir|length|len|count|size|prefix|suffix|header|field|version|format|policy|expiry|expires|expiration|ttl|timeout|hint|label|mode|env|var|ref|arn|hash|hashed|digest|checksum|fingerprint|sha|sha1|sha256|md5|salt|iv|nonce)["'\]]{0,2}\s*(?:=>|:=|=|:)\s*["']?$/i;
 
 const validators: Record<string, Validator> = {
+  /** Three base64url parts, the first two JSON, the header naming its algorithm. */
+  jwt: (secret) => decodeJwt(secret) !== undefined,
+  /** BEGIN/END labels that match around a base64 body (literal \n escapes allowed, as in JSON). */
+  'pem-structure': (secret) => isPemBlock(secret),
+  /** pypi- + a version-2 macaroon located at pypi.org or test.pypi.org. */
+  'pypi-macaroon': (secret) => isPypiMacaroon(secret),
   /** For assignment rules: the setting's name must not say it holds an id, a name, a type, a path... */
   'not-an-identifier-setting': (_secret, prefix = '') => !NOT_A_SECRET_NAME.test(prefix),
   /** ghp_/gho_/ghu_/ghs_/ghr_ + 30 random + 6 checksum. */
