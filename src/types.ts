@@ -83,6 +83,8 @@ export interface Candidate {
   validated: string[];
   entropy: number;
   origin: ChunkOrigin;
+  /** Set when the secret was found by decoding: the span is the encoded text, `secret` the decoded one. */
+  decoded?: 'base64' | 'url';
 }
 
 export interface Occurrence {
@@ -96,6 +98,8 @@ export interface Occurrence {
   author?: string;
   email?: string;
   date?: string;
+  /** The secret is encoded at this location (base64 or URL-encoding) and was found by decoding it. */
+  decoded?: 'base64' | 'url';
 }
 
 /** One secret (same rule, same value) with every place it occurs. */

@@ -37,6 +37,7 @@ export class FindingGrouper {
       ...(candidate.origin.author !== undefined ? { author: candidate.origin.author } : {}),
       ...(candidate.origin.email !== undefined ? { email: candidate.origin.email } : {}),
       ...(candidate.origin.date !== undefined ? { date: candidate.origin.date } : {}),
+      ...(candidate.decoded !== undefined ? { decoded: candidate.decoded } : {}),
     };
     const place = `${id}\0${occurrence.commit ?? ''}\0${occurrence.path}\0${occurrence.line}\0${occurrence.column}`;
     if (this.seenPlaces.has(place)) return;
