@@ -13,6 +13,7 @@
  */
 import { isAscii } from 'node:buffer';
 import type { Candidate, ChunkOrigin, RuleSpec } from '../types.js';
+import { decodeBase64Line, DECODE_TRIGGERS, decodeUrlLine, mapToOriginal, MAX_DECODED_LINE, type Encoding } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder } from './placeholders.js';
 import { KeywordMatcher } from './prefilter.js';
@@ -66,7 +67,14 @@ export interface DetectInput {
   text?: string;
   /** 1-based line number of the first line (hunks start mid-file). */
   startLine?: number;
+  /** Set for text that is itself the product of decoding: it is not decoded again. */
+  noDecode?: boolean;
 }
+
+/** A file this large is not decoded line by line even when it looks like a Kubernetes Secret. */
+const MAX_DECODE_ALL_LINES = 1024 * 1024;
+/** The trigger that makes every line of a file a decoding candidate. */
+const WHOLE_FILE_TRIGGER = 'kind: secret';
 
 export class Detector {
   readonly rules: readonly CompiledRule[];
@@ -76,10 +84,16 @@ export class Detector {
   private readonly keywordlessRules: number[];
   /** Built-in catch-all rules (`generic-*` credential types): they yield to provider rules. */
   private readonly genericRules: Set<number>;
+  private readonly genericRuleIds: Set<string>;
+  private readonly keywordLengths: number[];
+  /** For each keyword of the matcher, the encoding it suggests looking for on its line (decode.ts). */
+  private readonly decodeTriggers: (Encoding | undefined)[];
+  private readonly wholeFileTrigger: number;
 
   constructor(rules: readonly CompiledRule[]) {
     this.rules = rules;
     this.genericRules = new Set(rules.flatMap((rule, index) => (rule.spec.builtin && rule.spec.credentialType.startsWith('generic') ? [index] : [])));
+    this.genericRuleIds = new Set([...this.genericRules].map((index) => rules[index]!.spec.id));
     const keywordIndex = new Map<string, number>();
     this.rulesByKeyword = [];
     this.keywordlessRules = [];
@@ -98,11 +112,21 @@ export class Detector {
         this.rulesByKeyword[index]!.push(ruleIndex);
       }
     });
-    this.matcher = new KeywordMatcher([...keywordIndex.keys()]);
+    for (const keyword of Object.keys(DECODE_TRIGGERS)) {
+      if (!keywordIndex.has(keyword)) {
+        keywordIndex.set(keyword, keywordIndex.size);
+        this.rulesByKeyword.push([]);
+      }
+    }
+    const keywords = [...keywordIndex.keys()];
+    this.matcher = new KeywordMatcher(keywords);
+    this.keywordLengths = keywords.map((keyword) => keyword.length);
+    this.decodeTriggers = keywords.map((keyword) => DECODE_TRIGGERS[keyword]);
+    this.wholeFileTrigger = keywordIndex.get(WHOLE_FILE_TRIGGER)!;
   }
 
   detect(input: DetectInput): Candidate[] {
-    const keywordLengths = this.matcher.keywords.map((k) => k.length);
+    const keywordLengths = this.keywordLengths;
     let hits: number[]; // flat pairs: keyword index, offset just past the keyword
     let text: string;
     if (input.text !== undefined || hasUtf16Bom(input.bytes!)) {
@@ -159,12 +183,77 @@ export class Detector {
       }
     }
     // A generic match that overlaps a provider-specific one is the same secret, named less precisely.
-    if (generic.length === 0) return candidates;
-    const specific = candidates.slice();
-    for (const candidate of generic) {
-      if (!specific.some((other) => other.start < candidate.end && candidate.start < other.end)) candidates.push(candidate);
+    if (generic.length > 0) {
+      const specific = candidates.slice();
+      for (const candidate of generic) {
+        if (!specific.some((other) => overlaps(other, candidate.start, candidate.end))) candidates.push(candidate);
+      }
     }
-    return candidates;
+    if (input.noDecode) return candidates;
+    const decoded = this.detectEncoded(text, hits, lines, input.origin, candidates);
+    if (decoded.length === 0) return candidates;
+    // What decoding found is the actual secret; a generic match on its encoded form says less.
+    return [...candidates.filter((c) => !this.genericRuleIds.has(c.ruleId) || !decoded.some((d) => overlaps(d, c.start, c.end))), ...decoded];
+  }
+
+  /**
+   * Candidates hidden in base64 or URL-encoding on the lines of trigger keywords (decode.ts), reported at
+   * the encoded span. One that overlaps a plainly visible provider-specific candidate is the same finding,
+   * already reported, and dropped.
+   */
+  private detectEncoded(text: string, hits: number[], lines: LineIndex, origin: ChunkOrigin, plain: Candidate[]): Candidate[] {
+    const wanted = new Map<number, Encoding>();
+    let allLines = false;
+    for (let h = 0; h < hits.length; h += 2) {
+      const keyword = hits[h]!;
+      const encoding = this.decodeTriggers[keyword];
+      if (encoding === undefined) continue;
+      if (keyword === this.wholeFileTrigger) {
+        allLines = true;
+        continue;
+      }
+      const lineStart = lineStartWithin(text, hits[h + 1]! - this.keywordLengths[keyword]!, MAX_DECODED_LINE);
+      if (lineStart !== -1) wanted.set(lineStart, encoding);
+    }
+    if (allLines && text.length <= MAX_DECODE_ALL_LINES) {
+      for (let start = 0; start < text.length; start = text.indexOf('\n', start) + 1 || text.length) {
+        if (!wanted.has(start)) wanted.set(start, 'base64');
+      }
+    }
+    if (wanted.size === 0) return [];
+
+    const found: Candidate[] = [];
+    for (const [lineStart, encoding] of wanted) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd === -1) lineEnd = text.length;
+      if (text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+      const line = text.slice(lineStart, lineEnd);
+      const decoded = encoding === 'base64' ? decodeBase64Line(line) : decodeUrlLine(line);
+      if (!decoded) continue;
+      for (const candidate of this.detect({ origin, text: decoded.text, noDecode: true })) {
+        const span = mapToOriginal(decoded, candidate.start, candidate.end);
+        if (!span) continue;
+        const start = lineStart + span[0];
+        const end = lineStart + span[1];
+        if (plain.some((other) => !this.genericRuleIds.has(other.ruleId) && overlaps(other, start, end))) continue;
+        if (found.some((other) => other.ruleId === candidate.ruleId && overlaps(other, start, end))) continue;
+        const startPosition = lines.position(start);
+        const endPosition = lines.position(end);
+        found.push({
+          ...candidate,
+          start,
+          end,
+          line: startPosition.line,
+          column: startPosition.column,
+          endLine: endPosition.line,
+          endColumn: endPosition.column,
+          lineText: detach(lines.lineText(start, end)),
+          origin,
+          decoded: encoding,
+        });
+      }
+    }
+    return found;
   }
 
   private check(
@@ -230,6 +319,20 @@ export function decode(bytes: Uint8Array): { text: string; sameOffsets: boolean 
   // latin1 makes a one-byte string without validating UTF-8: the cheapest decode for ASCII.
   if (isAscii(buffer)) return { text: buffer.toString('latin1'), sameOffsets: true };
   return { text: buffer.toString('utf8'), sameOffsets: false };
+}
+
+function overlaps(candidate: Candidate, start: number, end: number): boolean {
+  return candidate.start < end && start < candidate.end;
+}
+
+/**
+ * The start of the line holding `offset`, or -1 when it lies more than `limit` characters back: a bounded
+ * search, because a minified megabyte-long line can hold thousands of keyword hits.
+ */
+function lineStartWithin(text: string, offset: number, limit: number): number {
+  const stop = Math.max(0, offset - limit);
+  for (let i = offset - 1; i >= stop; i--) if (text.charCodeAt(i) === 10) return i + 1;
+  return stop === 0 ? 0 : -1;
 }
 
 function windowStart(text: string, keywordStart: number): number {
