@@ -204,6 +204,11 @@ export class Detector {
   private detectEncoded(text: string, hits: number[], lines: LineIndex, origin: ChunkOrigin, plain: Candidate[]): Candidate[] {
     const wanted = new Map<number, Encoding>();
     let allLines = false;
+    // Hits come in text order: a forward sweep over the newlines finds each hit's line start, linear
+    // overall even for thousands of hits on one minified line (a search per hit was quadratic).
+    let lastNewline = -1;
+    let nextNewline = text.indexOf('\n');
+    if (nextNewline === -1) nextNewline = text.length;
     for (let h = 0; h < hits.length; h += 2) {
       const keyword = hits[h]!;
       const encoding = this.decodeTriggers[keyword];
@@ -212,8 +217,15 @@ export class Detector {
         allLines = true;
         continue;
       }
-      const lineStart = lineStartWithin(text, hits[h + 1]! - this.keywordLengths[keyword]!, MAX_DECODED_LINE);
-      if (lineStart !== -1) wanted.set(lineStart, encoding);
+      const offset = hits[h + 1]! - this.keywordLengths[keyword]!;
+      while (nextNewline < offset) {
+        lastNewline = nextNewline;
+        nextNewline = text.indexOf('\n', nextNewline + 1);
+        if (nextNewline === -1) nextNewline = text.length;
+      }
+      // A keyword overlapping an earlier, longer one can start before the last newline passed; rare.
+      if (offset <= lastNewline) continue;
+      if (offset - (lastNewline + 1) <= MAX_DECODED_LINE) wanted.set(lastNewline + 1, encoding);
     }
     if (allLines && text.length <= MAX_DECODE_ALL_LINES) {
       for (let start = 0; start < text.length; start = text.indexOf('\n', start) + 1 || text.length) {
@@ -323,16 +335,6 @@ export function decode(bytes: Uint8Array): { text: string; sameOffsets: boolean 
 
 function overlaps(candidate: Candidate, start: number, end: number): boolean {
   return candidate.start < end && start < candidate.end;
-}
-
-/**
- * The start of the line holding `offset`, or -1 when it lies more than `limit` characters back: a bounded
- * search, because a minified megabyte-long line can hold thousands of keyword hits.
- */
-function lineStartWithin(text: string, offset: number, limit: number): number {
-  const stop = Math.max(0, offset - limit);
-  for (let i = offset - 1; i >= stop; i--) if (text.charCodeAt(i) === 10) return i + 1;
-  return stop === 0 ? 0 : -1;
 }
 
 function windowStart(text: string, keywordStart: number): number {
