@@ -120,6 +120,8 @@ export interface ScoredFinding extends Finding {
   severity: Severity;
   confidence: Confidence;
   scoreReasons: string[];
+  /** Ids of findings that make one credential with this one (an AWS key id and its secret key). */
+  pairedWith: string[];
 }
 
 export interface SuppressedCounts {
