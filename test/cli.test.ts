@@ -19,7 +19,9 @@ const RULES = `rules:
   - id: acme-key
     name: Acme API key
     provider: acme
-    privilege: high
+    credentialType: saas-api-key
+    privilege: admin
+    lifetime: long-lived
     keywords: [acme_]
     pattern: '\\b(acme_[A-Za-z0-9]{16})\\b'
     entropy: 3
@@ -183,8 +185,8 @@ describe('secretscan scan', () => {
   it('adds score reasons and details with --verbose', async () => {
     const root = await leakyTree();
     const { stdout } = await cli(['scan', '--rules', 'rules', '--verbose'], { cwd: root });
-    expect(stdout).toMatch(/score    80 \(privilege high: 80; generic pattern with an entropy gate\)/);
-    expect(stdout).toMatch(/details  provider acme, generic-secret, unknown, confidence low, entropy \d\.\d\d, id [0-9a-f]{32}/);
+    expect(stdout).toMatch(/score    75 \(base: saas-api-key 50; privilege admin \+15; long-lived \+10\)/);
+    expect(stdout).toMatch(/details  provider acme, saas-api-key, long-lived, confidence medium, entropy \d\.\d\d, id [0-9a-f]{32}/);
   });
 
   it.each([
