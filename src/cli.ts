@@ -17,6 +17,7 @@ import { toReport, type Report } from './report/redact.js';
 import { RuleLoadError } from './rules/load.js';
 import { AllowlistError } from './suppress/allowlist.js';
 import { prepareScan, scan, type ScanOptions } from './scan.js';
+import { GitError } from './sources/git.js';
 import { SEVERITIES, type RuleSpec, type ScanResult, type Severity } from './types.js';
 import { ruleSeverity } from './score/score.js';
 
@@ -49,6 +50,14 @@ interface CommonOptions {
   jobs?: number;
 }
 
+interface GitCommandOptions {
+  staged?: boolean;
+  range?: string;
+  branch?: string;
+  since?: string;
+  maxCommits?: number;
+}
+
 export const TOOL = { name: 'secretscan', version: readVersion() };
 
 /** An error the user can act on: printed as one line, exit code 2. */
@@ -77,7 +86,7 @@ export async function run(argv: string[], ioOverrides: Partial<CliIO> = {}): Pro
       io.stderr.write(`secretscan: ${message}; run "secretscan --help" for usage\n`);
       return 2;
     }
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof RuleLoadError || error instanceof AllowlistError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof RuleLoadError || error instanceof AllowlistError || error instanceof GitError) {
       io.stderr.write(`secretscan: ${error.message}\n`);
       return 2;
     }
@@ -120,6 +129,36 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     setExitCode(await runScan(io, { kind: 'stdin', cwd: io.cwd, input: { bytes, path: options.path } }, options));
   });
 
+  withCommonOptions(
+    program
+      .command('git')
+      .description('scan Git history: every line any commit on any ref added (or a range, or the staged changes)')
+      .argument('[repo]', 'a path inside the repository', '.')
+      .addOption(new Option('--staged', 'only what is staged for the next commit (the pre-commit hook)').conflicts(['range', 'branch', 'since', 'maxCommits']))
+      .addOption(new Option('--range <A..B>', 'only commits in the range (CI: the pushed or pull-request commits)').conflicts('branch'))
+      .option('--branch <ref>', 'only commits reachable from this branch, tag or commit')
+      .option('--since <date>', 'only commits newer than this (2024-01-31, "2 weeks ago")')
+      .option('--max-commits <n>', 'at most this many commits, newest first', parseCount),
+  ).action(async (repo: string, options: CommonOptions & GitCommandOptions) => {
+    const git = { repo, range: options.range, branch: options.branch, since: options.since, maxCommits: options.maxCommits };
+    setExitCode(await runScan(io, { kind: options.staged ? 'staged' : 'git', cwd: io.cwd, git }, options));
+  });
+
+  program
+    .command('hook')
+    .description('pre-commit hook management')
+    .command('install')
+    .description('write a plain .git/hooks/pre-commit that runs "secretscan git --staged"')
+    .argument('[repo]', 'a path inside the repository', '.')
+    .option('--force', 'replace an existing pre-commit hook')
+    .action(async (repo: string, options: { force?: boolean }) => {
+      const { installHook } = await import('./sources/git-hook.js');
+      const { hookPath, replaced } = await installHook(resolve(io.cwd, repo), { force: options.force === true });
+      io.stdout.write(
+        `secretscan: ${replaced ? 'replaced' : 'wrote'} ${hookPath}: each commit now runs "secretscan git --staged" and is refused if it adds a secret ("git commit --no-verify" skips it once)\n`,
+      );
+    });
+
   program
     .command('rules')
     .description('list the rules in force (built-in, config and --rules)')
@@ -161,14 +200,18 @@ async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptio
     maxFileSize: options.maxFileSize,
     jobs: options.jobs,
   };
-  const setup = await prepareScan(fullOptions);
+  // Not awaited here: scan() starts its source first (git, on the hook path) and waits for it then.
+  const preparing = prepareScan(fullOptions);
+  preparing.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
   const progress = await startProgress(io, options);
   let result: ScanResult;
   try {
-    result = await scan({ ...fullOptions, onProgress: progress?.update }, setup);
+    result = await scan({ ...fullOptions, onProgress: progress?.update }, preparing);
   } finally {
     progress?.stop();
   }
+  const setup = await preparing;
+  if (!options.quiet) for (const notice of result.notices) io.stderr.write(`secretscan: ${notice}\n`);
 
   const report = toReport(result, options.showSecrets === true);
   const toFile = options.output !== undefined;
@@ -201,8 +244,12 @@ function failsAt(report: Report, failOn: Severity | 'never'): boolean {
 
 function summaryForStderr(report: Report): string {
   const locations = report.findings.reduce((sum, finding) => sum + finding.occurrences.length, 0);
+  const scanned =
+    report.stats.kind === 'git'
+      ? `${report.stats.commitsScanned} commits (${formatBytes(report.stats.bytesScanned)} of added lines)`
+      : `${report.stats.filesScanned} files (${formatBytes(report.stats.bytesScanned)})`;
   return report.findings.length === 0
-    ? `no secrets found in ${report.stats.filesScanned} files (${formatBytes(report.stats.bytesScanned)})`
+    ? `no secrets found in ${scanned}`
     : `${report.findings.length} secrets in ${locations} locations`;
 }
 
@@ -212,11 +259,12 @@ async function startProgress(io: CliIO, options: CommonOptions) {
   const spinner = ora({ text: 'scanning…', stream: process.stderr }).start();
   let lastUpdate = 0;
   return {
-    update: (state: { files: number; bytes: number; path: string }) => {
+    update: (state: { files: number; bytes: number; path: string; commits?: number }) => {
       const now = Date.now();
       if (now - lastUpdate < 100) return;
       lastUpdate = now;
-      spinner.text = `scanning… ${state.files} files, ${formatBytes(state.bytes)}`;
+      spinner.text =
+        state.commits !== undefined ? `scanning history… ${state.commits} commits, ${formatBytes(state.bytes)} of added lines` : `scanning… ${state.files} files, ${formatBytes(state.bytes)}`;
     },
     stop: () => spinner.stop(),
   };
@@ -283,6 +331,12 @@ function parseSize(value: string): number {
   const bytes = Math.floor(Number(match[1]) * factor);
   if (bytes < 1) throw new InvalidArgumentError('must be at least 1 byte');
   return bytes;
+}
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError('give a whole number of at least 1');
+  return count;
 }
 
 function parseJobs(value: string): number {

@@ -4,24 +4,29 @@
  *   sources ─Chunk─▶ detect ─Candidate─▶ group ─Finding─▶ suppress ─▶ score ─ScoredFinding─▶ (report)
  *
  * scan() returns secrets in clear; the CLI redacts them once (report/redact.ts) before any reporter.
+ *
+ * Sources: the working tree (files), stdin, Git history (`git`: runs of lines each commit added) and the
+ * staged snapshot (`staged`: whole staged files, keeping only candidates that touch an added line).
  */
 import { resolve, dirname } from 'node:path';
 import { statSync } from 'node:fs';
+import createIgnore from 'ignore';
 import { loadConfig, type ResolvedConfig } from './config/load.js';
 import { Detector } from './detect/detector.js';
 import { AUTO_THRESHOLD_BYTES, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
 import { compileRules, loadBuiltinRules, loadRuleSource } from './rules/load.js';
 import { score } from './score/score.js';
+import { newGitReport, openRepository, touchesAddedLines, type EngineChoice, type GitReport } from './sources/git.js';
 import { worktreeFiles } from './sources/worktree.js';
 import { Allowlist } from './suppress/allowlist.js';
 import { suppress } from './suppress/suppress.js';
-import { SEVERITIES, type RuleSpec, type ScanKind, type ScanResult, type ScanStats, type ScoredFinding } from './types.js';
+import { SEVERITIES, type RuleSpec, type ScanKind, type ScanResult, type ScanStats, type ScoredFinding, type SkippedCounts } from './types.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 export interface ScanOptions {
-  kind: Extract<ScanKind, 'worktree' | 'stdin'>;
+  kind: Extract<ScanKind, 'worktree' | 'stdin' | 'git' | 'staged'>;
   /** Folder that relative paths are resolved against (the CLI's cwd). */
   cwd: string;
   /** worktree: files and folders to scan (default: cwd). */
@@ -37,8 +42,22 @@ export interface ScanOptions {
   maxFileSize?: number;
   /** Threads that detect (main thread included); default: more than one only for large scans. */
   jobs?: number;
-  /** Called after each file, for progress display. */
-  onProgress?: (progress: { files: number; bytes: number; path: string }) => void;
+  /** git and staged: the repository (a path inside it; default: cwd) and which part of its history. */
+  git?: GitScanOptions;
+  /** Called after each file (each chunk of history), for progress display. */
+  onProgress?: (progress: { files: number; bytes: number; path: string; commits?: number }) => void;
+}
+
+export interface GitScanOptions {
+  repo?: string;
+  /** `A..B`: only commits in the range (CI: the pushed or pull-request commits). */
+  range?: string;
+  /** Only commits reachable from this ref. */
+  branch?: string;
+  since?: string;
+  maxCommits?: number;
+  /** Which engine reads the repository; `auto` (default) is native git, isomorphic-git if git is missing. */
+  engine?: EngineChoice;
 }
 
 /** Everything a scan needs that does not depend on the input: config, compiled rules, allowlist. */
@@ -49,8 +68,8 @@ export interface ScanSetup {
   allowlist: Allowlist;
 }
 
-export async function prepareScan(options: Pick<ScanOptions, 'cwd' | 'targets' | 'configPath' | 'rulePaths'>): Promise<ScanSetup> {
-  const firstTarget = resolve(options.cwd, options.targets?.[0] ?? '.');
+export async function prepareScan(options: Pick<ScanOptions, 'cwd' | 'targets' | 'configPath' | 'rulePaths' | 'git'>): Promise<ScanSetup> {
+  const firstTarget = resolve(options.cwd, options.git?.repo ?? options.targets?.[0] ?? '.');
   const config = await loadConfig({ explicitPath: options.configPath, searchFrom: directoryOf(firstTarget) });
   const specs = [...(await loadBuiltinRules()), ...config.rules];
   for (const path of options.rulePaths ?? []) specs.push(...(await loadRuleSource(resolve(options.cwd, path), { builtin: false })));
@@ -60,13 +79,26 @@ export async function prepareScan(options: Pick<ScanOptions, 'cwd' | 'targets' |
   return { config, detector: new Detector(compiled), rules: compiled.map((rule) => rule.spec), allowlist };
 }
 
-export async function scan(options: ScanOptions, setup?: ScanSetup): Promise<ScanResult> {
+/** `setup` may still be loading: a staged scan starts git first and waits for it after (the hook path). */
+export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<ScanSetup>): Promise<ScanResult> {
   const started = performance.now();
-  setup ??= await prepareScan(options);
-  const { config, detector, rules, allowlist } = setup;
+  const isGit = options.kind === 'git' || options.kind === 'staged';
+  // Counters, errors and notices the sources fill in as they go.
+  const sourceReport = newGitReport();
+  // nonUtf8 is a count only the Git sources make; other reports keep the shape they had.
+  if (!isGit) delete (sourceReport.skipped as SkippedCounts).nonUtf8;
+  const repository = isGit ? await openRepository(resolve(options.cwd, options.git?.repo ?? '.'), sourceReport, options.git?.engine) : undefined;
+  // Limits for the Git sources, filled in below once the configuration is known; they read them late.
+  const gitLimits = { maxFileSize: DEFAULT_MAX_FILE_SIZE, isExcluded: (_path: string): boolean => false };
+  const staged = options.kind === 'staged' ? repository!.staged(gitLimits, sourceReport) : undefined;
+
+  const { config, detector, rules, allowlist } = await (setup ?? prepareScan(options));
   const grouper = new FindingGrouper(new Map(rules.map((rule) => [rule.id, rule])));
   const targets = (options.targets?.length ? options.targets : ['.']).map((target) => resolve(options.cwd, target));
-  const root = options.kind === 'stdin' ? options.cwd : scanRoot(targets, options.cwd);
+  const root = repository?.root ?? (options.kind === 'stdin' ? options.cwd : scanRoot(targets, options.cwd));
+  const maxFileSize = options.maxFileSize ?? config.file.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const exclude = [...(config.file.exclude ?? []), ...(options.exclude ?? [])];
+  Object.assign(gitLimits, { maxFileSize, isExcluded: excludeMatcher(exclude) });
   const stats: ScanStats = {
     kind: options.kind,
     root,
@@ -75,9 +107,10 @@ export async function scan(options: ScanOptions, setup?: ScanSetup): Promise<Sca
     bytesScanned: 0,
     commitsScanned: 0,
     blobsScanned: 0,
-    skipped: { binary: 0, tooLarge: 0, symlink: 0, unreadable: 0 },
+    skipped: sourceReport.skipped,
+    ...(repository ? { git: { engine: repository.engine, shallow: repository.shallow } } : {}),
   };
-  const report = { skipped: stats.skipped, errors: [] as ScanResult['errors'] };
+  const report = { skipped: stats.skipped, errors: sourceReport.errors };
 
   // 1-3. source → detect → group
   if (options.kind === 'stdin') {
@@ -85,16 +118,26 @@ export async function scan(options: ScanOptions, setup?: ScanSetup): Promise<Sca
     for (const candidate of detector.detect({ origin: { path, source: 'stdin' }, bytes })) grouper.add(candidate);
     stats.filesScanned = 1;
     stats.bytesScanned = bytes.length;
+  } else if (staged) {
+    for await (const file of staged) {
+      detectGitChunk(file, detector, grouper, sourceReport, (line, endLine) => touchesAddedLines(file.addedLines, line, endLine));
+      options.onProgress?.({ files: sourceReport.files, bytes: sourceReport.bytes, path: file.origin.path });
+    }
+    Object.assign(stats, { filesScanned: sourceReport.files, bytesScanned: sourceReport.bytes, blobsScanned: sourceReport.blobs });
+  } else if (repository) {
+    const { range, branch, since, maxCommits } = options.git ?? {};
+    for await (const chunk of repository.history({ ...gitLimits, range, branch, since, maxCommits }, sourceReport)) {
+      detectGitChunk(chunk, detector, grouper, sourceReport, () => true);
+      options.onProgress?.({ files: sourceReport.files, bytes: sourceReport.bytes, path: chunk.origin.path, commits: sourceReport.commits });
+    }
+    Object.assign(stats, {
+      filesScanned: sourceReport.files,
+      bytesScanned: sourceReport.bytes,
+      commitsScanned: sourceReport.commits,
+      blobsScanned: sourceReport.blobs,
+    });
   } else {
-    const files = worktreeFiles(
-      {
-        targets,
-        root,
-        exclude: [...(config.file.exclude ?? []), ...(options.exclude ?? [])],
-        maxFileSize: options.maxFileSize ?? config.file.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-      },
-      report,
-    );
+    const files = worktreeFiles({ targets, root, exclude, maxFileSize }, report);
     const jobs = options.jobs ?? config.file.jobs;
     let pool: DetectionPool | undefined;
     let poolConsidered = false;
@@ -138,11 +181,38 @@ export async function scan(options: ScanOptions, setup?: ScanSetup): Promise<Sca
   // 4. suppress, before scoring so suppressed occurrences never raise a score
   const { kept, suppressed } = suppress(grouper.result(), allowlist);
 
+  // 4b. presentAtHead: for history, one pass over HEAD's files for all remaining secrets at once
+  const atHead = options.kind === 'git' ? await repository!.secretsAtHead([...new Set(kept.map((finding) => finding.secret))], maxFileSize) : undefined;
+  const located = kept.map((finding) => ({ ...finding, presentAtHead: atHead ? atHead.has(finding.secret) : true }));
+
   // 5. score, then a deterministic order: severity, path, line
-  const findings = kept.map(score).map(sortOccurrences).sort(compareFindings);
+  const findings = located.map(score).map(sortOccurrences).sort(compareFindings);
 
   stats.durationMs = Math.round(performance.now() - started);
-  return { stats, findings, suppressed, errors: report.errors, rules };
+  return { stats, findings, suppressed, errors: report.errors, notices: sourceReport.notices, rules };
+}
+
+/** One Git chunk (a run of added lines, or a staged file) through the detector into the grouper. */
+function detectGitChunk(
+  input: Parameters<Detector['detect']>[0],
+  detector: Detector,
+  grouper: FindingGrouper,
+  sourceReport: GitReport,
+  keep: (line: number, endLine: number) => boolean,
+): void {
+  try {
+    for (const candidate of detector.detect(input)) if (keep(candidate.line, candidate.endLine)) grouper.add(candidate);
+  } catch (error) {
+    const where = input.origin.commit ? `${input.origin.path} (${input.origin.commit.slice(0, 12)})` : input.origin.path;
+    sourceReport.errors.push({ path: where, message: `detection failed: ${(error as Error).message}; skipped` });
+  }
+}
+
+/** Exclude globs (gitignore syntax) as a predicate on repository-relative paths. */
+function excludeMatcher(globs: string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const matcher = createIgnore().add(globs);
+  return (path) => matcher.ignores(path);
 }
 
 /** One folder scanned: paths are relative to it. Otherwise relative to the working directory. */

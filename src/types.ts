@@ -105,6 +105,13 @@ export interface Occurrence {
 /** One secret (same rule, same value) with every place it occurs. */
 export interface Finding {
   id: string;
+  /**
+   * Whether the secret is still in the current code: for history scans, whether some file of HEAD's
+   * tree holds it (computed from HEAD, not guessed from where it was found); for --staged, the staged
+   * snapshot about to be committed holds it by definition; for files and stdin, they hold it. Set after
+   * suppression; undefined before.
+   */
+  presentAtHead?: boolean;
   rule: RuleSpec;
   secret: string;
   secretHash: string;
@@ -140,10 +147,13 @@ export interface SkippedCounts {
   tooLarge: number;
   symlink: number;
   unreadable: number;
+  /** Git sources only: blobs whose added text is not valid UTF-8 (Latin-1 and other legacy encodings). */
+  nonUtf8?: number;
 }
 
 export interface ScanStats {
   kind: ScanKind;
+  /** The scanned folder; for git and staged scans, the repository's top level. */
   root: string;
   durationMs: number;
   filesScanned: number;
@@ -151,6 +161,8 @@ export interface ScanStats {
   commitsScanned: number;
   blobsScanned: number;
   skipped: SkippedCounts;
+  /** git and staged scans: which engine read the repository, and whether it is a shallow clone. */
+  git?: { engine: 'git' | 'isomorphic-git'; shallow: boolean };
 }
 
 export interface ScanResult {
@@ -158,6 +170,8 @@ export interface ScanResult {
   findings: ScoredFinding[];
   suppressed: SuppressedCounts;
   errors: ScanError[];
+  /** One-line notices for stderr about the scan itself (fallback engine, shallow clone, empty repository). */
+  notices: string[];
   /** The rules in force, for reporters that describe them (SARIF). */
   rules: RuleSpec[];
 }

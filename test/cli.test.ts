@@ -1,11 +1,12 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, statSync, symlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
-import { tempTree } from './helpers/tmp.js';
+import { tempTree, writeTree } from './helpers/tmp.js';
 import { createFaker } from './helpers/fake-secrets.js';
 
 const execFileAsync = promisify(execFile);
@@ -294,3 +295,144 @@ async function tempTreeWrite(root: string, path: string, content: string) {
   const { writeTree } = await import('./helpers/tmp.js');
   await writeTree(root, { [path]: content });
 }
+
+describe('secretscan git', () => {
+  const gitEnv = (date: string) => ({
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Ada Park',
+    GIT_AUTHOR_EMAIL: 'ada@example.org',
+    GIT_COMMITTER_NAME: 'Ada Park',
+    GIT_COMMITTER_EMAIL: 'ada@example.org',
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+  });
+  const git = (cwd: string, args: string[], date = '2024-01-01T00:00:00Z') => execFileSync('git', args, { cwd, env: gitEnv(date), encoding: 'utf8' });
+
+  /** A repository whose second commit adds SECRET_A to a file and whose third deletes it again. */
+  async function leakyHistory() {
+    const root = await tempTree({ 'src/app.ts': 'export {};\n' });
+    const rules = await tempTree({ 'acme.yml': RULES });
+    git(root, ['init', '-q', '-b', 'main']);
+    git(root, ['add', '.']);
+    git(root, ['commit', '-qm', 'start'], '2024-01-01T00:00:00Z');
+    await writeTree(root, { 'src/app.ts': `export {};\nconst key = "${SECRET_A}";\n` });
+    git(root, ['commit', '-qam', 'add key'], '2024-01-02T00:00:00+02:00');
+    const added = git(root, ['rev-parse', 'HEAD']).trim();
+    await writeTree(root, { 'src/app.ts': 'export {};\n' });
+    git(root, ['commit', '-qam', 'remove key'], '2024-01-03T00:00:00Z');
+    return { root, rulesDir: rules, added };
+  }
+
+  it('reports a deleted secret from history as JSON: provenance, firstSeen, presentAtHead false, counts', async () => {
+    const { root, rulesDir, added } = await leakyHistory();
+    const { code, stdout, stderr } = await cli(['git', '--rules', rulesDir, '-f', 'json'], { cwd: root });
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.scan).toMatchObject({ kind: 'git', root, commitsScanned: 3, blobsScanned: 2, git: { engine: 'git', shallow: false }, notices: [] });
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({
+      presentAtHead: false,
+      firstSeen: { commit: added, date: '2024-01-02T00:00:00+02:00' },
+      lastSeen: { commit: added, date: '2024-01-02T00:00:00+02:00' },
+      occurrences: [{ path: 'src/app.ts', line: 2, column: 14, endLine: 2, endColumn: 35, source: 'history', commit: added, author: 'Ada Park', email: 'ada@example.org', date: '2024-01-02T00:00:00+02:00' }],
+    });
+  });
+
+  it('says in the text report that deleting a secret does not revoke it', async () => {
+    const { root, rulesDir, added } = await leakyHistory();
+    const { stdout } = await cli(['git', '--rules', rulesDir], { cwd: root });
+    expect(stdout).toContain(`src/app.ts:2:14 in ${added.slice(0, 12)} (2024-01-02, Ada Park <ada@example.org>)`);
+    expect(stdout).toContain(`history  added 2024-01-02 (${added.slice(0, 12)}); no longer in HEAD`);
+    expect(stdout).toMatch(/Deleting a secret from the code does not revoke it/);
+    expect(stdout).toMatch(/1 secret \(1 high\) in 1 location · 3 commits, 2 blobs \(\d+ B of added lines\) scanned in \d+ ms\n$/);
+  });
+
+  it('scans only a --range, and exits 0 when the range is clean', async () => {
+    const { root, rulesDir, added } = await leakyHistory();
+    expect((await cli(['git', '--rules', rulesDir, '--range', `${added}..main`], { cwd: root })).code).toBe(0);
+    expect((await cli(['git', '--rules', rulesDir, '--range', `${added}~1..main`], { cwd: root })).code).toBe(1);
+  });
+
+  it.each([
+    ['--staged with --range', ['git', '--staged', '--range', 'a..b'], /^secretscan: option '--staged' cannot be used with option '--range <A\.\.B>'/],
+    ['--range with --branch', ['git', '--range', 'a..b', '--branch', 'main'], /^secretscan: option '--range <A\.\.B>' cannot be used with option '--branch <ref>'/],
+    ['a bad --max-commits', ['git', '--max-commits', '0'], /^secretscan: option '--max-commits <n>' argument '0' is invalid/],
+    ['a bad revision', ['git', '--range', 'nope..main'], /^secretscan: nope\.\.main: not a revision or range in this repository .*as in main\.\.feature\n$/],
+  ])('exits 2 with one line for %s', async (_name, args, message) => {
+    const { root } = await leakyHistory();
+    const { code, stdout, stderr } = await cli(args, { cwd: root });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 with one line outside a repository', async () => {
+    const root = await tempTree({ 'a.txt': 'x\n' });
+    const { code, stderr } = await cli(['git'], { cwd: root });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^secretscan: .*: not a Git repository .*; give the path of a repository or run inside one\n$/);
+  });
+
+  it('falls back to isomorphic-git when git is not on PATH: same findings, one line on stderr (a real process)', async () => {
+    const { root, rulesDir } = await leakyHistory();
+    const nodeOnly = await tempTree();
+    symlinkSync(process.execPath, join(nodeOnly, 'node'));
+    const withGit = await execFileAsync(process.execPath, [BIN, 'git', root, '--rules', rulesDir, '-f', 'json']).catch((e) => e);
+    const withoutGit = await execFileAsync(process.execPath, [BIN, 'git', root, '--rules', rulesDir, '-f', 'json'], { env: { PATH: nodeOnly, HOME: process.env.HOME } }).catch((e) => e);
+    expect(withoutGit.code).toBe(1);
+    expect(withoutGit.stderr).toMatch(/^secretscan: no git executable on PATH: reading the repository with the built-in engine \(isomorphic-git\)[^\n]*\n$/);
+    const strip = (report: { findings: unknown[]; scan: { commitsScanned: number; blobsScanned: number } }) => ({ findings: report.findings, commits: report.scan.commitsScanned, blobs: report.scan.blobsScanned });
+    expect(strip(JSON.parse(withoutGit.stdout))).toEqual(strip(JSON.parse(withGit.stdout)));
+    expect(JSON.parse(withoutGit.stdout).scan.git.engine).toBe('isomorphic-git');
+  });
+});
+
+describe('secretscan git --staged and the pre-commit hook (real processes)', () => {
+  async function repoWithShim() {
+    const root = await tempTree({ 'README.md': '# app\n', '.secretscanrc': `rules: [${JSON.stringify(join('rules', 'acme.yml'))}]\n`, 'rules/acme.yml': RULES });
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
+    // `secretscan` on PATH for the hook: this checkout's launcher.
+    const bin = await tempTree({ secretscan: `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n` });
+    chmodSync(join(bin, 'secretscan'), 0o755);
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.org' };
+    const git = (args: string[]) => execFileAsync('git', args, { cwd: root, env }).catch((e) => e);
+    return { root, env, git };
+  }
+
+  it('blocks a commit that adds a secret once the hook is installed, and lets a clean one through', async () => {
+    const { root, git } = await repoWithShim();
+    const install = await execFileAsync(process.execPath, [BIN, 'hook', 'install'], { cwd: root });
+    expect(install.stdout).toMatch(/^secretscan: wrote .*\.git\/hooks\/pre-commit: each commit now runs "secretscan git --staged"/);
+    expect(statSync(join(root, '.git/hooks/pre-commit')).mode & 0o111).not.toBe(0);
+
+    await git(['add', '.']);
+    expect((await git(['commit', '-qm', 'clean'])).code ?? 0).toBe(0);
+    await writeTree(root, { 'src/app.ts': `const key = "${SECRET_A}";\n` });
+    await git(['add', 'src/app.ts']);
+    const blocked = await git(['commit', '-qm', 'leak']);
+    expect(blocked.code).toBe(1);
+    // git hands a hook's output to stderr.
+    expect(blocked.stderr).toContain('src/app.ts:1:14');
+    expect(blocked.stderr).toMatch(/1 staged file \(\d+ B\) scanned/);
+  });
+
+  it('never replaces an existing hook without --force, and refuses when core.hooksPath is set', async () => {
+    const { root } = await repoWithShim();
+    await writeTree(root, { '.git/hooks/pre-commit': '#!/bin/sh\necho mine\n' });
+    const refused = await execFileAsync(process.execPath, [BIN, 'hook', 'install'], { cwd: root }).catch((e) => e);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^secretscan: hook install: .*pre-commit already exists; add "secretscan git --staged" to it, or run "secretscan hook install --force" to replace it\n$/);
+    expect(await readFile(join(root, '.git/hooks/pre-commit'), 'utf8')).toBe('#!/bin/sh\necho mine\n');
+    await execFileAsync(process.execPath, [BIN, 'hook', 'install', '--force'], { cwd: root });
+    expect(await readFile(join(root, '.git/hooks/pre-commit'), 'utf8')).toContain('secretscan git --staged');
+    // Our own hook is replaced quietly (an upgrade), without --force.
+    expect((await execFileAsync(process.execPath, [BIN, 'hook', 'install'], { cwd: root })).stdout).toMatch(/replaced/);
+
+    execFileSync('git', ['config', 'core.hooksPath', '.husky/_'], { cwd: root });
+    const husky = await execFileAsync(process.execPath, [BIN, 'hook', 'install'], { cwd: root }).catch((e) => e);
+    expect(husky.code).toBe(2);
+    expect(husky.stderr).toMatch(/core\.hooksPath is set to "\.husky\/_", so git ignores \.git\/hooks/);
+  });
+});

@@ -2,6 +2,7 @@
  * The JSON report (DESIGN §3): a public contract. Add fields; never rename or remove one.
  */
 import type { Report } from './redact.js';
+import { firstAndLastSeen } from './seen.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -18,12 +19,10 @@ export function renderJson(report: Report, tool: { name: string; version: string
       commitsScanned: report.stats.commitsScanned,
       blobsScanned: report.stats.blobsScanned,
       skipped: report.stats.skipped,
+      ...(report.stats.git ? { git: report.stats.git, notices: report.notices } : {}),
     },
     findings: report.findings.map((finding) => {
-      const dated = finding.occurrences.filter((o) => o.commit !== undefined && o.date !== undefined);
-      dated.sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : 0));
-      const first = dated[0];
-      const last = dated[dated.length - 1];
+      const { firstSeen, lastSeen } = firstAndLastSeen(finding.occurrences);
       return {
         id: finding.id,
         ruleId: finding.rule.id,
@@ -39,9 +38,10 @@ export function renderJson(report: Report, tool: { name: string; version: string
         secret: finding.secret,
         secretHash: finding.secretHash,
         remediation: finding.rule.remediation,
-        presentAtHead: finding.occurrences.some((o) => o.source !== 'history'),
-        firstSeen: first ? { commit: first.commit, date: first.date } : null,
-        lastSeen: last ? { commit: last.commit, date: last.date } : null,
+        // scan() computes it (for history, from HEAD's tree); results built by hand may lack it.
+        presentAtHead: finding.presentAtHead ?? finding.occurrences.some((o) => o.source !== 'history'),
+        firstSeen,
+        lastSeen,
         validated: finding.validated,
         occurrences: finding.occurrences,
       };

@@ -6,13 +6,20 @@
 import type { ChalkInstance } from 'chalk';
 import type { Severity } from '../types.js';
 import type { Report, ReportFinding } from './redact.js';
+import { firstAndLastSeen } from './seen.js';
 
 export interface TextOptions {
   chalk: ChalkInstance;
   verbose: boolean;
   /** How many errors to list before "… and N more" (all with --verbose). */
   errorsShown?: number;
+  /** How many locations of one finding to list before "… and N more" (all with --verbose). */
+  locationsShown?: number;
 }
+
+/** Said once under any history scan that found something: the point people most often miss. */
+export const NOT_REVOKED =
+  'Deleting a secret from the code does not revoke it: every clone of the repository still has it in its history, and it stays valid until revoked. Revoke and rotate each secret above; rewriting history only limits who else can find it.';
 
 const LABEL_WIDTH = 9;
 
@@ -27,9 +34,11 @@ export function renderText(report: Report, options: TextOptions): string {
   };
   const lines: string[] = [];
 
+  const locationsShown = verbose ? Infinity : (options.locationsShown ?? 10);
   for (const finding of report.findings) {
-    lines.push(...renderFinding(finding, paint, chalk, verbose), '');
+    lines.push(...renderFinding(finding, paint, chalk, verbose, locationsShown), '');
   }
+  if (report.stats.kind === 'git' && report.findings.length > 0) lines.push(chalk.bold(NOT_REVOKED), '');
 
   const maxErrors = verbose ? Infinity : (options.errorsShown ?? 10);
   if (report.errors.length > 0) {
@@ -48,15 +57,29 @@ function renderFinding(
   paint: Record<Severity, (text: string) => string>,
   chalk: ChalkInstance,
   verbose: boolean,
+  locationsShown: number,
 ): string[] {
   const label = (text: string) => chalk.gray(text.padEnd(LABEL_WIDTH));
   const lines = [`${paint[finding.severity](` ${finding.severity.toUpperCase()} `)} ${chalk.bold(finding.rule.name)} ${chalk.gray(`(${finding.rule.id})`)}`];
   lines.push(`  ${label('secret')}${finding.secret}`);
-  finding.occurrences.forEach((occurrence, index) => {
+  finding.occurrences.slice(0, locationsShown).forEach((occurrence, index) => {
     const where = `${occurrence.path}:${occurrence.line}:${occurrence.column}`;
-    const commit = occurrence.commit ? chalk.gray(` in ${occurrence.commit.slice(0, 12)}${occurrence.date ? ` (${occurrence.date.slice(0, 10)})` : ''}`) : '';
+    const by = occurrence.author ? `, ${occurrence.author}${occurrence.email ? ` <${occurrence.email}>` : ''}` : '';
+    const commit = occurrence.commit ? chalk.gray(` in ${occurrence.commit.slice(0, 12)}${occurrence.date ? ` (${occurrence.date.slice(0, 10)}${by})` : ''}`) : '';
     lines.push(`  ${label(index === 0 ? 'at' : '')}${chalk.underline(where)}${commit}`);
   });
+  if (finding.occurrences.length > locationsShown) {
+    lines.push(`  ${label('')}${chalk.gray(`… and ${finding.occurrences.length - locationsShown} more (--verbose or --format json lists all)`)}`);
+  }
+  const { firstSeen, lastSeen } = firstAndLastSeen(finding.occurrences);
+  if (firstSeen && lastSeen) {
+    const when = (seen: { commit: string; date: string }) => `${seen.date.slice(0, 10)} (${seen.commit.slice(0, 12)})`;
+    const span = firstSeen.commit === lastSeen.commit ? `added ${when(firstSeen)}` : `first added ${when(firstSeen)}, last added ${when(lastSeen)}`;
+    lines.push(`  ${label('history')}${span}; ${finding.presentAtHead === false ? 'no longer in HEAD' : 'still in HEAD'}`);
+  }
+  if (finding.presentAtHead === false) {
+    lines.push(`  ${label('note')}${chalk.yellow('Deleted from the code but still in the Git history, and still valid until revoked: deleting it did not revoke it.')}`);
+  }
   lines.push(`  ${label('fix')}${finding.rule.remediation}`);
   if (verbose) {
     lines.push(`  ${label('score')}${finding.score} (${finding.scoreReasons.join('; ')})`);
@@ -90,8 +113,16 @@ function summaryLine(report: Report, chalk: ChalkInstance): string {
       .join(', ');
     parts.push(`${suppressedTotal} suppressed (${detail})`);
   }
-  const skipped = stats.skipped.binary + stats.skipped.tooLarge + stats.skipped.symlink + stats.skipped.unreadable;
-  parts.push(`${plural(stats.filesScanned, 'file')} (${formatBytes(stats.bytesScanned)}) scanned in ${formatDuration(stats.durationMs)}`);
+  const skipped = stats.skipped.binary + stats.skipped.tooLarge + stats.skipped.symlink + stats.skipped.unreadable + (stats.skipped.nonUtf8 ?? 0);
+  if (stats.kind === 'git') {
+    parts.push(
+      `${plural(stats.commitsScanned, 'commit')}, ${plural(stats.blobsScanned, 'blob')} (${formatBytes(stats.bytesScanned)} of added lines) scanned in ${formatDuration(stats.durationMs)}`,
+    );
+  } else if (stats.kind === 'staged') {
+    parts.push(`${plural(stats.filesScanned, 'staged file')} (${formatBytes(stats.bytesScanned)}) scanned in ${formatDuration(stats.durationMs)}`);
+  } else {
+    parts.push(`${plural(stats.filesScanned, 'file')} (${formatBytes(stats.bytesScanned)}) scanned in ${formatDuration(stats.durationMs)}`);
+  }
   if (skipped > 0) {
     const detail = (
       [
@@ -99,6 +130,7 @@ function summaryLine(report: Report, chalk: ChalkInstance): string {
         ['too large', stats.skipped.tooLarge],
         ['symlink', stats.skipped.symlink],
         ['unreadable', stats.skipped.unreadable],
+        ['not UTF-8', stats.skipped.nonUtf8 ?? 0],
       ] as const
     )
       .filter(([, count]) => count > 0)
