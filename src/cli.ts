@@ -6,19 +6,24 @@
  * error, with one line on stderr that names the file or option and what to do next.
  */
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './config/load.js';
 import { formatBytes, renderText } from './report/text.js';
 import { renderJson } from './report/json.js';
+import { renderGitlab } from './report/gitlab.js';
+import { collectLineHashes, type SourceReader } from './report/line-hash.js';
+import { renderSarif } from './report/sarif.js';
+import { init } from './commands/init.js';
+import { BaselineError, emptyBaseline, locateBaseline, readBaseline, subjectOf, updateBaseline, writeBaseline } from './suppress/baseline.js';
 import { toReport, type Report } from './report/redact.js';
 import { RuleLoadError } from './rules/load.js';
 import { AllowlistError } from './suppress/allowlist.js';
 import { prepareScan, scan, type ScanOptions } from './scan.js';
-import { GitError } from './sources/git.js';
-import { SEVERITIES, type RuleSpec, type ScanResult, type Severity } from './types.js';
+import { GitError, gitOutput } from './sources/git.js';
+import { SEVERITIES, type RuleSpec, type ScanKind, type ScanResult, type Severity } from './types.js';
 import { ruleSeverity } from './score/score.js';
 
 export interface OutputStream {
@@ -35,7 +40,9 @@ export interface CliIO {
 }
 
 interface CommonOptions {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'sarif' | 'gitlab';
+  baseline?: string;
+  updateBaseline?: boolean;
   output?: string;
   config?: string;
   failOn?: Severity | 'never';
@@ -86,7 +93,7 @@ export async function run(argv: string[], ioOverrides: Partial<CliIO> = {}): Pro
       io.stderr.write(`secretscan: ${message}; run "secretscan --help" for usage\n`);
       return 2;
     }
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof RuleLoadError || error instanceof AllowlistError || error instanceof GitError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof RuleLoadError || error instanceof AllowlistError || error instanceof GitError || error instanceof BaselineError) {
       io.stderr.write(`secretscan: ${error.message}\n`);
       return 2;
     }
@@ -159,6 +166,29 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
       );
     });
 
+  withCommonOptions(
+    program
+      .command('baseline')
+      .description('write the current findings to the baseline file (ids, never secrets): add new ones, prune ones no longer found')
+      .argument('[paths...]', 'files and folders to scan', []),
+  ).action(async (paths: string[], options: CommonOptions) => {
+    setExitCode(await runScan(io, { kind: 'worktree', cwd: io.cwd, targets: paths }, { ...options, updateBaseline: true }, { baselineOnly: true }));
+  });
+
+  program
+    .command('init')
+    .description('write a commented .secretscanrc, and with --github, --gitlab or --pre-commit the CI or hook file')
+    .option('--github', 'also .github/workflows/secretscan.yml')
+    .option('--gitlab', 'also .gitlab/ci/secretscan.yml, included from .gitlab-ci.yml')
+    .option('--pre-commit', 'also .pre-commit-config.yaml')
+    .option('--force', 'replace files that exist')
+    .action(async (options: { github?: boolean; gitlab?: boolean; preCommit?: boolean; force?: boolean }) => {
+      const result = await init({ dir: io.cwd, ...options, version: TOOL.version });
+      for (const path of result.written) io.stdout.write(`secretscan: wrote ${path}\n`);
+      for (const path of result.kept) io.stderr.write(`secretscan: kept ${path}, which exists (--force replaces it)\n`);
+      for (const note of result.notes) io.stderr.write(`secretscan: ${note}\n`);
+    });
+
   program
     .command('rules')
     .description('list the rules in force (built-in, config and --rules)')
@@ -176,7 +206,9 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
 
 function withCommonOptions(command: Command): Command {
   return command
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'gitlab']).default('text'))
+    .option('--baseline <file>', 'drop findings accepted in this baseline (default .secretscan-baseline.json if present)')
+    .option('--update-baseline', 'add new findings to the baseline, prune entries no longer found (keeps reasons)')
     .option('-o, --output <file>', 'write the report to a file (the exit code is unchanged)')
     .option('-c, --config <file>', 'configuration file, instead of searching for one')
     .addOption(new Option('--fail-on <severity>', 'exit 1 if a finding is at or above this severity (default low)').choices([...SEVERITIES, 'never']))
@@ -191,7 +223,11 @@ function withCommonOptions(command: Command): Command {
     .option('--jobs <n>', 'threads that detect, main thread included (default: a second one for large scans)', parseJobs);
 }
 
-async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptions): Promise<number> {
+async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptions, mode: { baselineOnly?: boolean } = {}): Promise<number> {
+  const git = scanOptions.git;
+  if (options.updateBaseline && (scanOptions.kind === 'staged' || git?.range || git?.branch || git?.since || git?.maxCommits)) {
+    throw new UsageError('--update-baseline: would prune the entries of every finding outside this part of the history; update the baseline from a scan of the whole repository');
+  }
   const fullOptions: ScanOptions = {
     ...scanOptions,
     configPath: options.config,
@@ -203,22 +239,56 @@ async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptio
   // Not awaited here: scan() starts its source first (git, on the hook path) and waits for it then.
   const preparing = prepareScan(fullOptions);
   preparing.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
+  // The baseline's default location depends on the config: found once it is loaded, read while the scan runs.
+  const baselineFile = preparing.then((setup) =>
+    locateBaseline({ option: options.baseline, cwd: io.cwd, configured: setup.config.file.baseline, configDir: setup.config.baseDir }),
+  );
+  const previousBaseline = baselineFile.then(async ({ path, explicit }) => {
+    const baseline = await readBaseline(path, relative(io.cwd, path) || path);
+    if (!baseline && explicit && !options.updateBaseline) {
+      throw new UsageError(`--baseline ${relative(io.cwd, path) || path}: file not found; write one with "secretscan baseline"`);
+    }
+    return baseline;
+  });
+  previousBaseline.catch(() => undefined);
   const progress = await startProgress(io, options);
   let result: ScanResult;
   try {
-    result = await scan({ ...fullOptions, onProgress: progress?.update }, preparing);
+    result = await scan({ ...fullOptions, baseline: previousBaseline, onProgress: progress?.update }, preparing);
   } finally {
     progress?.stop();
   }
   const setup = await preparing;
   if (!options.quiet) for (const notice of result.notices) io.stderr.write(`secretscan: ${notice}\n`);
 
+  if (!options.quiet) for (const notice of result.baseline?.expired ?? []) io.stderr.write(`secretscan: ${notice}\n`);
+
+  if (options.updateBaseline) {
+    const { path } = await baselineFile;
+    const known = [...result.findings.map(subjectOf), ...(result.baseline?.known ?? [])];
+    const update = updateBaseline((await previousBaseline) ?? emptyBaseline(), known);
+    const name = relative(io.cwd, path) || path;
+    await writeBaseline(path, update.baseline, name);
+    io.stderr.write(`secretscan: ${name}: ${update.baseline.size} entries (${update.added.length} added, ${update.pruned.length} pruned); commit it, and give accepted entries a "reason" and an "expires" date\n`);
+    if (mode.baselineOnly) return 0;
+  }
+
   const report = toReport(result, options.showSecrets === true);
   const toFile = options.output !== undefined;
-  const rendered =
-    options.format === 'json'
-      ? renderJson(report, TOOL)
-      : renderText(report, { chalk: toFile ? new Chalk({ level: 0 }) : chalkFor(io, io.stdout, options.color), verbose: options.verbose === true });
+  let rendered: string;
+  if (options.format === 'json') {
+    rendered = renderJson(report, TOOL);
+  } else if (options.format === 'sarif') {
+    const occurrences = report.findings.flatMap((finding) => finding.occurrences);
+    const lineHashes = await collectLineHashes(occurrences, sourceReader(result.stats.root, result.stats.kind, scanOptions.input));
+    const sarif = renderSarif(report, { tool: TOOL, lineHashes });
+    for (const notice of sarif.notices) io.stderr.write(`secretscan: ${notice}\n`);
+    rendered = sarif.text;
+  } else if (options.format === 'gitlab') {
+    rendered = renderGitlab(report, { tool: TOOL, commitSha: io.env.CI_COMMIT_SHA });
+  } else {
+    rendered = renderText(report, { chalk: toFile ? new Chalk({ level: 0 }) : chalkFor(io, io.stdout, options.color), verbose: options.verbose === true });
+  }
 
   if (toFile) {
     const path = resolve(io.cwd, options.output!);
@@ -234,6 +304,23 @@ async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptio
 
   const failOn = options.failOn ?? setup.config.file.failOn ?? 'low';
   return failsAt(report, failOn) ? 1 : 0;
+}
+
+/**
+ * The text of each file version a SARIF result points at, for GitHub's line hash: the scanned file, the
+ * blob at the occurrence's commit, the staged blob, or the standard input.
+ */
+function sourceReader(root: string, kind: ScanKind, input?: { bytes: Uint8Array; path: string }): SourceReader {
+  const blob = async (spec: string) => {
+    const result = await gitOutput(root, ['cat-file', 'blob', spec], { allowFailure: true });
+    return result.code === 0 ? result.stdout.toString('utf8') : undefined;
+  };
+  return async ({ path, commit }) => {
+    if (kind === 'stdin') return input && path === input.path ? Buffer.from(input.bytes).toString('utf8') : undefined;
+    if (commit) return blob(`${commit}:${path}`);
+    if (kind === 'staged') return blob(`:${path}`);
+    return readFile(join(root, path), 'utf8').catch(() => undefined);
+  };
 }
 
 function failsAt(report: Report, failOn: Severity | 'never'): boolean {

@@ -20,6 +20,7 @@ import { score } from './score/score.js';
 import { newGitReport, openRepository, touchesAddedLines, type EngineChoice, type GitReport } from './sources/git.js';
 import { worktreeFiles } from './sources/worktree.js';
 import { Allowlist } from './suppress/allowlist.js';
+import { applyBaseline, type Baseline } from './suppress/baseline.js';
 import { suppress } from './suppress/suppress.js';
 import { SEVERITIES, type RuleSpec, type ScanKind, type ScanResult, type ScanStats, type ScoredFinding, type SkippedCounts } from './types.js';
 
@@ -44,6 +45,11 @@ export interface ScanOptions {
   jobs?: number;
   /** git and staged: the repository (a path inside it; default: cwd) and which part of its history. */
   git?: GitScanOptions;
+  /**
+   * Accepted findings (--baseline), dropped after inline and allowlist suppression and before scoring.
+   * May still be loading (its default location depends on the config): awaited when suppression runs.
+   */
+  baseline?: Baseline | Promise<Baseline | undefined>;
   /** Called after each file (each chunk of history), for progress display. */
   onProgress?: (progress: { files: number; bytes: number; path: string; commits?: number }) => void;
 }
@@ -179,7 +185,11 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   }
 
   // 4. suppress, before scoring so suppressed occurrences never raise a score
-  const { kept, suppressed } = suppress(grouper.result(), allowlist);
+  const { kept: allowed, suppressed } = suppress(grouper.result(), allowlist);
+  const baseline = await options.baseline;
+  const baselined = baseline ? applyBaseline(allowed, baseline) : undefined;
+  const kept = baselined?.kept ?? allowed;
+  suppressed.baseline = baselined?.suppressedOccurrences ?? 0;
 
   // 4b. presentAtHead: for history, one pass over HEAD's files for all remaining secrets at once
   const atHead = options.kind === 'git' ? await repository!.secretsAtHead([...new Set(kept.map((finding) => finding.secret))], maxFileSize) : undefined;
@@ -189,7 +199,15 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   const findings = located.map(score).map(sortOccurrences).sort(compareFindings);
 
   stats.durationMs = Math.round(performance.now() - started);
-  return { stats, findings, suppressed, errors: report.errors, notices: sourceReport.notices, rules };
+  return {
+    stats,
+    findings,
+    suppressed,
+    errors: report.errors,
+    notices: sourceReport.notices,
+    rules,
+    ...(baselined ? { baseline: { known: baselined.known, expired: baselined.expired.map((entry) => entry.message) } } : {}),
+  };
 }
 
 /** One Git chunk (a run of added lines, or a staged file) through the detector into the grouper. */

@@ -165,6 +165,14 @@ export interface ScanStats {
   git?: { engine: 'git' | 'isomorphic-git'; shallow: boolean };
 }
 
+/** What the baseline did in a scan. */
+export interface BaselineResult {
+  /** Findings the baseline suppressed, without their secrets: --update-baseline keeps their entries. */
+  known: { id: string; ruleId: string; paths: string[] }[];
+  /** One-line notices: entries past their expiry date, whose findings are reported again. */
+  expired: string[];
+}
+
 export interface ScanResult {
   stats: ScanStats;
   findings: ScoredFinding[];
@@ -172,6 +180,8 @@ export interface ScanResult {
   errors: ScanError[];
   /** One-line notices for stderr about the scan itself (fallback engine, shallow clone, empty repository). */
   notices: string[];
+  /** What the baseline did, when one was given. */
+  baseline?: BaselineResult;
   /** The rules in force, for reporters that describe them (SARIF). */
   rules: RuleSpec[];
 }
