@@ -42,14 +42,18 @@ export class RuleCompileError extends Error {
   }
 }
 
-export function compileRule(spec: RuleSpec): CompiledRule {
+/**
+ * `vetted`: the rule was compiled and checked by the build (dist/rules.json), so the checks that cost
+ * start-up time (portability, group count) are not repeated.
+ */
+export function compileRule(spec: RuleSpec, vetted = false): CompiledRule {
   let pattern: CompiledPattern;
   try {
-    pattern = compilePattern(spec.pattern, spec.builtin);
+    pattern = compilePattern(spec.pattern, spec.builtin, vetted);
   } catch (error) {
     throw new RuleCompileError(spec, `pattern does not compile: ${(error as Error).message}`);
   }
-  if (spec.secretGroup > pattern.groupCount) {
+  if (!vetted && spec.secretGroup > pattern.groupCount) {
     throw new RuleCompileError(spec, `secretGroup ${spec.secretGroup} but the pattern has ${pattern.groupCount} capture group(s)`);
   }
   const validators = spec.validators.map((name) => {

@@ -61,13 +61,14 @@ export async function loadLinearEngine(): Promise<void> {
   linearEngine ??= (await import('re2js')).RE2JS;
 }
 
-export function compilePattern(pattern: string, builtin: boolean): CompiledPattern {
-  return builtin ? compileV8(pattern) : compileRe2js(pattern);
+/** `vetted`: a built-in pattern already checked by the build; its portability checks are skipped. */
+export function compilePattern(pattern: string, builtin: boolean, vetted = false): CompiledPattern {
+  return builtin ? compileV8(pattern, vetted) : compileRe2js(pattern);
 }
 
-function compileV8(pattern: string): CompiledPattern {
+function compileV8(pattern: string, vetted: boolean): CompiledPattern {
   const { body, ignoreCase, dotAll } = splitLeadingFlags(pattern);
-  for (const [feature, what] of NOT_PORTABLE) {
+  for (const [feature, what] of vetted ? [] : NOT_PORTABLE) {
     if (feature.test(body)) throw new PatternError(`uses ${what}, which the built-in engine does not run the same way`);
   }
   let regex: RegExp;
@@ -76,10 +77,14 @@ function compileV8(pattern: string): CompiledPattern {
   } catch (error) {
     throw new PatternError((error as Error).message);
   }
-  const groupCount = new RegExp(`${body}|`).exec('')!.length - 1;
+  let groupCount: number | undefined;
   return {
     engine: 'v8',
-    groupCount,
+    // Counting groups forces V8 to compile the pattern now; built-in rules were checked at build time,
+    // so at run time nobody asks, and each pattern compiles on its first use (start-up of the hook path).
+    get groupCount() {
+      return (groupCount ??= new RegExp(`${body}|`).exec('')!.length - 1);
+    },
     test(text) {
       regex.lastIndex = 0;
       return regex.test(text);

@@ -110,7 +110,7 @@ export async function compileRules(specs: readonly RuleSpec[]): Promise<Compiled
   for (const spec of specs) byId.set(spec.id, spec);
   return [...byId.values()].map((spec) => {
     try {
-      return compileRule(spec);
+      return compileRule(spec, vettedSpecs.has(spec));
     } catch (error) {
       if (error instanceof RuleCompileError) throw new RuleLoadError(error.message);
       throw error;
@@ -119,6 +119,8 @@ export async function compileRules(specs: readonly RuleSpec[]): Promise<Compiled
 }
 
 let builtinCache: RuleSpec[] | undefined;
+/** Rules read from dist/rules.json: the build compiled and checked each of them already. */
+const vettedSpecs = new WeakSet<RuleSpec>();
 
 /**
  * The built-in rules: dist/rules.json when running from the bundle (written by the build), otherwise
@@ -129,6 +131,7 @@ export async function loadBuiltinRules(): Promise<RuleSpec[]> {
   const compiled = new URL('./rules.json', import.meta.url);
   try {
     builtinCache = JSON.parse(await readFile(compiled, 'utf8')) as RuleSpec[];
+    for (const spec of builtinCache) vettedSpecs.add(spec);
   } catch {
     builtinCache = await loadRuleSource(builtinRulesDir(), { builtin: true });
   }
