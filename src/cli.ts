@@ -46,6 +46,7 @@ interface CommonOptions {
   output?: string;
   config?: string;
   failOn?: Severity | 'never';
+  minSeverity?: Severity;
   showSecrets?: boolean;
   progress: boolean;
   quiet?: boolean;
@@ -212,6 +213,7 @@ function withCommonOptions(command: Command): Command {
     .option('-o, --output <file>', 'write the report to a file (the exit code is unchanged)')
     .option('-c, --config <file>', 'configuration file, instead of searching for one')
     .addOption(new Option('--fail-on <severity>', 'exit 1 if a finding is at or above this severity (default low)').choices([...SEVERITIES, 'never']))
+    .addOption(new Option('--min-severity <severity>', 'leave findings below this severity out of the report (they are counted)').choices([...SEVERITIES]))
     .option('--show-secrets', 'print whole secrets (redacted by default)')
     .option('--no-progress', 'no progress spinner')
     .option('-q, --quiet', 'no progress, and no summary line when nothing is found')
@@ -273,7 +275,8 @@ async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptio
     if (mode.baselineOnly) return 0;
   }
 
-  const report = toReport(result, options.showSecrets === true);
+  const fullReport = toReport(result, options.showSecrets === true);
+  const report = withMinSeverity(fullReport, options.minSeverity);
   const toFile = options.output !== undefined;
   let rendered: string;
   if (options.format === 'json') {
@@ -302,8 +305,17 @@ async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptio
     io.stdout.write(rendered);
   }
 
+  // Findings hidden by --min-severity still decide the exit code: hiding is about reading, not failing.
   const failOn = options.failOn ?? setup.config.file.failOn ?? 'low';
-  return failsAt(report, failOn) ? 1 : 0;
+  return failsAt(fullReport, failOn) ? 1 : 0;
+}
+
+/** The report without findings below --min-severity, and how many were left out. */
+function withMinSeverity(report: Report, minSeverity: Severity | undefined): Report {
+  if (!minSeverity) return report;
+  const threshold = SEVERITIES.indexOf(minSeverity);
+  const findings = report.findings.filter((finding) => SEVERITIES.indexOf(finding.severity) <= threshold);
+  return { ...report, findings, hidden: { minSeverity, findings: report.findings.length - findings.length } };
 }
 
 /**

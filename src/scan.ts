@@ -16,7 +16,7 @@ import { Detector } from './detect/detector.js';
 import { AUTO_THRESHOLD_BYTES, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
 import { compileRules, loadBuiltinRules, loadRuleSource } from './rules/load.js';
-import { score } from './score/score.js';
+import { scoreFindings } from './score/score.js';
 import { newGitReport, openRepository, touchesAddedLines, type EngineChoice, type GitReport } from './sources/git.js';
 import { worktreeFiles } from './sources/worktree.js';
 import { Allowlist } from './suppress/allowlist.js';
@@ -196,7 +196,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   const located = kept.map((finding) => ({ ...finding, presentAtHead: atHead ? atHead.has(finding.secret) : true }));
 
   // 5. score, then a deterministic order: severity, path, line
-  const findings = located.map(score).map(sortOccurrences).sort(compareFindings);
+  const findings = scoreFindings(located).map(sortOccurrences).sort(compareFindings);
 
   stats.durationMs = Math.round(performance.now() - started);
   return {

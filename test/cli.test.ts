@@ -100,6 +100,20 @@ describe('secretscan scan', () => {
     expect((await cli(['scan', '--rules', 'rules', ...flags], { cwd: root })).code).toBe(expected);
   });
 
+  it('leaves findings below --min-severity out of the report, counts them, and still fails on them', async () => {
+    const root = await leakyTree();
+    await tempTreeWrite(root, 'rules/low.yml', `rules:\n  - id: acme-low-key\n    credentialType: payment-test-key\n    privilege: low\n    keywords: [acmt_]\n    pattern: '\\b(acmt_[A-Za-z0-9]{16})\\b'\n`);
+    await tempTreeWrite(root, 'src/test-key.ts', `const k = "acmt_${faker.make('alnum:16')}";\n`);
+    const json = await cli(['scan', '--rules', 'rules', '-f', 'json', '--min-severity', 'high'], { cwd: root });
+    const report = JSON.parse(json.stdout);
+    expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['acme-key', 'acme-key']);
+    expect(report.hidden).toEqual({ minSeverity: 'high', findings: 1 });
+    expect(report.summary.findings).toBe(2);
+    const text = await cli(['scan', '--rules', 'rules', '--min-severity', 'high', '--fail-on', 'low'], { cwd: root });
+    expect(text.stdout).toContain('1 finding below high not shown');
+    expect(text.code).toBe(1);
+  });
+
   it('takes failOn from the config file, and --fail-on over it', async () => {
     const root = await leakyTree();
     await tempTreeWrite(root, '.secretscanrc', 'failOn: critical\n');

@@ -1,6 +1,7 @@
 /**
  * The JSON report (DESIGN §3): a public contract. Add fields; never rename or remove one.
  */
+import { summarize } from './inventory.js';
 import type { Report } from './redact.js';
 import { firstAndLastSeen } from './seen.js';
 
@@ -43,10 +44,13 @@ export function renderJson(report: Report, tool: { name: string; version: string
         firstSeen,
         lastSeen,
         validated: finding.validated,
+        pairedWith: finding.pairedWith,
         occurrences: finding.occurrences,
       };
     }),
     suppressed: report.suppressed,
+    ...(report.hidden ? { hidden: report.hidden } : {}),
+    summary: summarize(report.findings),
     errors: report.errors,
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -2,13 +2,15 @@
  * Redaction, done once before any reporter sees a finding: a reporter cannot leak what it never gets
  * (secretlint's rule). The line texts kept for inline suppression are dropped here too.
  */
-import type { ScanResult, ScoredFinding } from '../types.js';
+import type { ScanResult, ScoredFinding, Severity } from '../types.js';
 
 export type ReportFinding = Omit<ScoredFinding, 'lineTexts'>;
 
 export interface Report extends Omit<ScanResult, 'findings'> {
   findings: ReportFinding[];
   secretsShown: boolean;
+  /** Findings left out of the report by --min-severity (they still count for --fail-on). */
+  hidden?: { minSeverity: Severity; findings: number };
 }
 
 /**

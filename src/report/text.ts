@@ -6,6 +6,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Severity } from '../types.js';
 import type { Report, ReportFinding } from './redact.js';
+import { summarize, type Summary } from './inventory.js';
 import { firstAndLastSeen } from './seen.js';
 
 export interface TextOptions {
@@ -34,9 +35,16 @@ export function renderText(report: Report, options: TextOptions): string {
   };
   const lines: string[] = [];
 
+  const summary = summarize(report.findings);
+  if (summary.findings > 0) lines.push(...renderInventory(summary, paint, chalk), '');
+
   const locationsShown = verbose ? Infinity : (options.locationsShown ?? 10);
+  const names = new Map(report.findings.map((finding) => [finding.id, finding.rule.name]));
   for (const finding of report.findings) {
-    lines.push(...renderFinding(finding, paint, chalk, verbose, locationsShown), '');
+    lines.push(...renderFinding(finding, paint, chalk, verbose, locationsShown));
+    // A key id and its secret are one credential: say so next to each half.
+    for (const other of finding.pairedWith) lines.push(`  ${chalk.gray('pair'.padEnd(LABEL_WIDTH))}one credential with the ${names.get(other) ?? 'finding'} ${chalk.gray(other.slice(0, 12))}`);
+    lines.push('');
   }
   if (report.stats.kind === 'git' && report.findings.length > 0) lines.push(chalk.bold(NOT_REVOKED), '');
 
@@ -90,6 +98,40 @@ function renderFinding(
   return lines;
 }
 
+/**
+ * The inventory table: one row per provider and credential type, worst first. With history, the oldest
+ * first-seen date says how long a credential has been exposed.
+ */
+function renderInventory(summary: Summary, paint: Record<Severity, (text: string) => string>, chalk: ChalkInstance): string[] {
+  const withDates = summary.inventory.some((row) => row.oldestFirstSeen !== null);
+  const header = ['PROVIDER', 'CREDENTIAL TYPE', 'FOUND', 'PLACES', 'WORST', 'LONG-LIVED', ...(withDates ? ['FIRST SEEN'] : []), 'AT HEAD'];
+  const rows = summary.inventory.map((row) => [
+    row.provider,
+    row.credentialType,
+    String(row.findings),
+    String(row.locations),
+    row.worstSeverity,
+    String(row.longLived),
+    ...(withDates ? [row.oldestFirstSeen?.slice(0, 10) ?? '-'] : []),
+    String(row.atHead),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const worstColumn = header.indexOf('WORST');
+  return [
+    chalk.bold('Credential inventory'),
+    chalk.gray(format(header)),
+    ...rows.map((cells, index) => {
+      const text = format(cells);
+      const severity = summary.inventory[index]!.worstSeverity;
+      // Colour only the severity cell; padding stays plain so columns line up with or without colour.
+      const before = cells.slice(0, worstColumn).map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+      const start = before.length + (worstColumn > 0 ? 2 : 0);
+      return `${text.slice(0, start)}${paint[severity](severity)}${text.slice(start + severity.length)}`;
+    }),
+  ];
+}
+
 function summaryLine(report: Report, chalk: ChalkInstance): string {
   const { stats, findings, suppressed } = report;
   const bySeverity = new Map<Severity, number>();
@@ -113,6 +155,7 @@ function summaryLine(report: Report, chalk: ChalkInstance): string {
       .join(', ');
     parts.push(`${suppressedTotal} suppressed (${detail})`);
   }
+  if (report.hidden && report.hidden.findings > 0) parts.push(`${plural(report.hidden.findings, 'finding')} below ${report.hidden.minSeverity} not shown`);
   const skipped = stats.skipped.binary + stats.skipped.tooLarge + stats.skipped.symlink + stats.skipped.unreadable + (stats.skipped.nonUtf8 ?? 0);
   if (stats.kind === 'git') {
     parts.push(

@@ -140,7 +140,7 @@ function scoreOne(finding: Finding, pairedWith: string[]): ScoredFinding {
   if (sprawl) score += add(sprawl[1], `${places} locations`);
   if ([...paths].every((path) => TEST_PATH.test(path))) score += add(EXPOSURE.testFixture, 'only in tests or fixtures');
   else if ([...paths].every((path) => DOCS_PATH.test(path) || TEST_PATH.test(path))) score += add(EXPOSURE.documentation, 'only in docs or examples');
-  if (finding.occurrences.every((o) => o.source === 'history')) reasons.push('only in history: still valid until revoked +0');
+  if (finding.presentAtHead === false) reasons.push('only in history: still valid until revoked +0');
 
   let confidence: Confidence = 'medium';
   if (finding.validated.some((name) => name !== 'not-an-identifier-setting')) {

@@ -139,7 +139,7 @@ describe('orderings', () => {
 
 describe('history, reasons and determinism', () => {
   it('scores a secret only in history like one still at HEAD: deleting it revokes nothing', () => {
-    const historyOnly = one('gitlab-pat', [{ path: 'ci.env', source: 'history', commit: 'c0ffee' }]);
+    const historyOnly = scored({ ...finding('gitlab-pat', [{ path: 'ci.env', source: 'history', commit: 'c0ffee' }]), presentAtHead: false })[0]!;
     const atHead = one('gitlab-pat', ['ci.env']);
     expect(historyOnly.score).toBe(atHead.score);
     expect(historyOnly.scoreReasons).toContain('only in history: still valid until revoked +0');
