@@ -61,9 +61,25 @@ const PLACEHOLDER_WORDS = [
 
 /** Published example credentials (AWS documentation). */
 const DOCUMENTED_EXAMPLES = new Set(['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']);
+/** jwt.io's sample token ({"sub":"1234567890","name":"John Doe","iat":1516239022}), in any signature. */
+const JWT_IO_SAMPLE = 'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ';
 
 export function isPlaceholder(secret: string): boolean {
-  if (DOCUMENTED_EXAMPLES.has(secret)) return true;
+  if (isPlainPlaceholder(secret)) return true;
+  // A base64 value that decodes to a placeholder is one too (Kubernetes Secret data, Docker auth).
+  const decoded = decodedBase64Text(secret);
+  return decoded !== undefined && isPlainPlaceholder(decoded);
+}
+
+/** The text a base64 value stands for, when it is base64 of printable text. */
+function decodedBase64Text(value: string): string | undefined {
+  if (value.length < 12 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const text = Buffer.from(value, 'base64').toString('latin1');
+  return /^[\x20-\x7e\t\r\n]+$/.test(text) ? text.trim() : undefined;
+}
+
+function isPlainPlaceholder(secret: string): boolean {
+  if (DOCUMENTED_EXAMPLES.has(secret) || secret.includes(JWT_IO_SAMPLE)) return true;
   const lower = secret.toLowerCase();
   for (const word of PLACEHOLDER_WORDS) if (lower.includes(word)) return true;
   for (const form of REFERENCE_FORMS) if (form.test(secret)) return true;

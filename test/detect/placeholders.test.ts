@@ -31,6 +31,10 @@ describe('isPlaceholder', () => {
     './certs/server-key.pem',
     '/etc/ssl/private/server.key',
     'config/prod/db.secret.yaml',
+    Buffer.from('INSERT_SENDGRID_API_KEY_HERE').toString('base64'),
+    Buffer.from('<insert api-key here>').toString('base64'),
+    Buffer.from('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY').toString('base64'),
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
   ])('%j is a placeholder', (value) => {
     expect(isPlaceholder(value)).toBe(true);
   });
