@@ -129,6 +129,15 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
 
   withCommonOptions(
     program
+      .command('ci')
+      .description('only CI and agent configuration files (GitHub Actions, GitLab CI, ..., MCP): secrets and CI checks')
+      .argument('[paths...]', 'files and folders to look in', []),
+  ).action(async (paths: string[], options: CommonOptions) => {
+    setExitCode(await runScan(io, { kind: 'ci', cwd: io.cwd, targets: paths }, options));
+  });
+
+  withCommonOptions(
+    program
       .command('stdin')
       .description('scan standard input')
       .option('--path <name>', 'path to report the input under (rules and allowlists see it)', 'stdin'),
@@ -393,7 +402,7 @@ function renderRulesJson(rules: RuleSpec[]): string {
     credentialType: rule.credentialType,
     privilege: rule.privilege,
     lifetime: rule.lifetime,
-    severity: ruleSeverity(rule),
+    severity: severityOfRule(rule),
     keywords: rule.keywords,
     pattern: rule.pattern,
     secretGroup: rule.secretGroup,
@@ -412,10 +421,15 @@ function renderRulesText(rules: RuleSpec[], chalk: ChalkInstance): string {
   const providerWidth = Math.max(...rules.map((rule) => rule.provider.length), 8);
   const lines = [chalk.bold(`${'ID'.padEnd(idWidth)}  ${'PROVIDER'.padEnd(providerWidth)}  ${'SEVERITY'.padEnd(8)}  DESCRIPTION`)];
   for (const rule of rules) {
-    lines.push(`${rule.id.padEnd(idWidth)}  ${rule.provider.padEnd(providerWidth)}  ${ruleSeverity(rule).padEnd(8)}  ${rule.name}${rule.builtin ? '' : chalk.gray(` (${rule.origin})`)}`);
+    lines.push(`${rule.id.padEnd(idWidth)}  ${rule.provider.padEnd(providerWidth)}  ${severityOfRule(rule).padEnd(8)}  ${rule.name}${rule.builtin ? '' : chalk.gray(` (${rule.origin})`)}`);
   }
   lines.push('', `${rules.length} rules`);
   return `${lines.join('\n')}\n`;
+}
+
+/** CI checks carry the severity their findings get in a CI file; pattern rules start from scoring. */
+function severityOfRule(rule: RuleSpec): Severity {
+  return (rule as RuleSpec & { severity?: Severity }).severity ?? ruleSeverity(rule);
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -12,7 +12,9 @@ import { resolve, dirname } from 'node:path';
 import { statSync } from 'node:fs';
 import createIgnore from 'ignore';
 import { loadConfig, type ResolvedConfig } from './config/load.js';
-import { Detector } from './detect/detector.js';
+import { couldBeCiConfig, ciPlatformOf } from './ci/files.js';
+import { ciRuleSpecs } from './ci/rules.js';
+import { decode, Detector } from './detect/detector.js';
 import { AUTO_THRESHOLD_BYTES, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
 import { compileRules, loadBuiltinRules, loadRuleSource } from './rules/load.js';
@@ -27,7 +29,7 @@ import { SEVERITIES, type RuleSpec, type ScanKind, type ScanResult, type ScanSta
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 export interface ScanOptions {
-  kind: Extract<ScanKind, 'worktree' | 'stdin' | 'git' | 'staged'>;
+  kind: Extract<ScanKind, 'worktree' | 'stdin' | 'git' | 'staged' | 'ci'>;
   /** Folder that relative paths are resolved against (the CLI's cwd). */
   cwd: string;
   /** worktree: files and folders to scan (default: cwd). */
@@ -82,7 +84,10 @@ export async function prepareScan(options: Pick<ScanOptions, 'cwd' | 'targets' |
   const disabled = new Set(config.file.disableRules ?? []);
   const compiled = await compileRules(specs.filter((spec) => !disabled.has(spec.id)));
   const allowlist = await Allowlist.create(config.file.allowlist, config.filepath ?? 'config');
-  return { config, detector: new Detector(compiled), rules: compiled.map((rule) => rule.spec), allowlist };
+  // CI checks are code, not patterns: their metadata joins the rules in force (for reports) unless
+  // the config turns them off with `ci: false`.
+  const ciRules = config.file.ci === false ? [] : ciRuleSpecs().filter((rule) => !disabled.has(rule.id));
+  return { config, detector: new Detector(compiled), rules: [...compiled.map((rule) => rule.spec), ...ciRules], allowlist };
 }
 
 /** `setup` may still be loading: a staged scan starts git first and waits for it after (the hook path). */
@@ -155,10 +160,21 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
         report.errors.push({ path, message: `detection failed: ${(error as Error).message}; skipped` });
       }
     };
+    const ciEnabled = options.kind === 'ci' || config.file.ci !== false;
     for await (const file of files) {
+      // CI and agent configs get the detectors and the platform-aware checks, on this thread (they are
+      // small); `secretscan ci` looks at nothing else.
+      const handledAsCi = ciEnabled && couldBeCiConfig(file.path) && (await scanCiFile(file, options.kind === 'ci' ? 'ci' : 'worktree', detector, grouper, report));
+      if (handledAsCi || options.kind === 'ci') {
+        if (handledAsCi) {
+          stats.filesScanned++;
+          stats.bytesScanned += file.bytes.length;
+        }
+        continue;
+      }
       if (!poolConsidered && (jobs !== undefined ? jobs > 1 : stats.bytesScanned >= AUTO_THRESHOLD_BYTES)) {
         poolConsidered = true;
-        pool = DetectionPool.create(rules, workerCount(jobs));
+        pool = DetectionPool.create(detector.rules.map((rule) => rule.spec), workerCount(jobs));
       }
       const submitted = pool?.trySubmit({ path: file.path, source: 'worktree' }, file.bytes);
       if (submitted) {
@@ -231,6 +247,33 @@ function excludeMatcher(globs: string[]): (path: string) => boolean {
   if (globs.length === 0) return () => false;
   const matcher = createIgnore().add(globs);
   return (path) => matcher.ignores(path);
+}
+
+let ciModule: Promise<typeof import('./ci/index.js')> | undefined;
+
+/**
+ * A CI or agent configuration file: detector candidates reconciled with the CI checks (references and
+ * encrypted values dropped, literal-value checks merged with detector hits on the same value). False
+ * when the file is not one after all; the caller scans it as an ordinary file.
+ */
+async function scanCiFile(
+  file: { path: string; bytes: Uint8Array },
+  source: 'ci' | 'worktree',
+  detector: Detector,
+  grouper: FindingGrouper,
+  report: { errors: ScanResult['errors'] },
+): Promise<boolean> {
+  const { text } = decode(file.bytes);
+  const platform = ciPlatformOf(file.path, text);
+  if (!platform) return false;
+  // The checks pull in the YAML parser: loaded with the first CI file, not at start-up.
+  const ci = await (ciModule ??= import('./ci/index.js'));
+  const origin = { path: file.path, source } as const;
+  const detected = detector.detect({ origin, text });
+  const result = ci.runCiChecks({ path: file.path, text }, { platform, origin });
+  report.errors.push(...result.errors);
+  for (const candidate of ci.reconcileCandidates(detected, result)) grouper.add(candidate);
+  return true;
 }
 
 /** One folder scanned: paths are relative to it. Otherwise relative to the working directory. */

@@ -1,0 +1,87 @@
+/**
+ * The CI checks as users meet them: `secretscan ci` on the fixture repositories, and CI files found by
+ * an ordinary `scan`.
+ */
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli.js';
+import { tempTree } from '../helpers/tmp.js';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'ci');
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdin: Readable.from([]),
+    cwd,
+    env: {},
+  });
+  return { code, stdout, stderr };
+}
+
+interface Finding {
+  ruleId: string;
+  occurrences: { path: string; line: number; source: string }[];
+}
+
+describe('secretscan ci', () => {
+  it.each(['github', 'gitlab', 'circleci', 'jenkins', 'azure', 'bitbucket', 'mcp'])('fires on %s/bad, is silent on %s/good', async (platform) => {
+    const bad = await cli(['ci', join(FIXTURES, platform, 'bad'), '-f', 'json'], FIXTURES);
+    expect(bad.code).toBe(1);
+    const findings: Finding[] = JSON.parse(bad.stdout).findings;
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.occurrences.every((o) => o.source === 'ci'))).toBe(true);
+    const good = await cli(['ci', join(FIXTURES, platform, 'good'), '-f', 'json'], FIXTURES);
+    expect(JSON.parse(good.stdout).findings).toEqual([]);
+    expect(good.code).toBe(0);
+  });
+
+  it('looks only at CI and agent files', async () => {
+    const root = await tempTree({
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n',
+      'src/app.py': 'print("hello")\n',
+    });
+    const report = JSON.parse((await cli(['ci', '.', '-f', 'json'], root)).stdout);
+    expect(report.scan).toMatchObject({ kind: 'ci', filesScanned: 1 });
+  });
+});
+
+describe('CI files inside an ordinary scan', () => {
+  it('runs the CI checks with the detectors, and never reports a secrets reference', async () => {
+    const workflow = [
+      'on: pull_request_target',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '        with:',
+      '          ref: ${{ github.event.pull_request.head.sha }}',
+      '      - run: npm test',
+      '        env:',
+      '          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}',
+      '',
+    ].join('\n');
+    const root = await tempTree({ '.github/workflows/pr.yml': workflow });
+    const report = JSON.parse((await cli(['scan', '.', '-f', 'json'], root)).stdout);
+    const rules = report.findings.map((f: Finding) => `${f.ruleId}@${f.occurrences[0]!.line}`);
+    expect(rules).toContain('ci-untrusted-checkout@8');
+    expect(report.findings.every((f: Finding) => !f.ruleId.startsWith('generic'))).toBe(true);
+  });
+
+  it('can be turned off with ci: false in the config', async () => {
+    const root = await tempTree({ '.secretscanrc': 'ci: false\n', '.github/workflows/pr.yml': 'on: pull_request_target\njobs:\n  a:\n    runs-on: self-hosted\n    steps:\n      - run: echo\n' });
+    const report = JSON.parse((await cli(['scan', '.', '-f', 'json'], root)).stdout);
+    expect(report.findings.filter((f: Finding) => f.ruleId.startsWith('ci-'))).toEqual([]);
+  });
+
+  it('lists the CI checks among the rules', async () => {
+    const { stdout } = await cli(['rules', '--format', 'json'], FIXTURES);
+    const ids = JSON.parse(stdout).rules.map((rule: { id: string }) => rule.id);
+    expect(ids).toEqual(expect.arrayContaining(['ci-hardcoded-secret', 'ci-untrusted-checkout', 'mcp-literal-api-key']));
+  });
+});
