@@ -18,6 +18,9 @@ const REFERENCE_FORMS: RegExp[] = [
   /^\(\([A-Za-z0-9_.-]+\)\)$/, // ((var)) (Concourse)
   /^(?:process\.env|os\.environ|os\.getenv|env\.|ENV\[|System\.getenv|getenv)/,
   /^\[?(?:REDACTED|MASKED|HIDDEN|FILTERED|OMITTED)\]?$/i,
+  // A secret-store reference: AWS CodeBuild's secrets-manager "name:json-key", Parameter Store paths.
+  // Lower-case words only, so base64 secrets (which have slashes too, and capitals) never match.
+  /^[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)+:[a-z0-9_.-]+$/,
   // A file path with an extension ("bin/secretscan.js", "./certs/key.pem"): base64 and hex secrets have no
   // dot, JWTs no slash, URLs a colon.
   /^(?:\.{0,2}\/)?(?:[\w@.-]+\/)+[\w@-]+(?:\.[\w-]+)*\.[A-Za-z][A-Za-z0-9]{0,7}$/,

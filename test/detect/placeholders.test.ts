@@ -31,6 +31,8 @@ describe('isPlaceholder', () => {
     './certs/server-key.pem',
     '/etc/ssl/private/server.key',
     'config/prod/db.secret.yaml',
+    'prod/deploy:api_token',
+    'ci/sonar:token',
     Buffer.from('INSERT_SENDGRID_API_KEY_HERE').toString('base64'),
     Buffer.from('<insert api-key here>').toString('base64'),
     Buffer.from('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY').toString('base64'),
