@@ -152,8 +152,8 @@ describe('history, reasons and determinism', () => {
   });
 
   it('marks generic matches low confidence and gives the same score for the same input', () => {
-    const a = one('generic-secret-assignment', ['src/x.py'], { secret: 'same-secret-value-1' });
-    const b = one('generic-secret-assignment', ['src/x.py'], { secret: 'same-secret-value-1' });
+    const a = one('generic-secret-assignment', ['src/x.py'], { secret: 'dummy-value-1' });
+    const b = one('generic-secret-assignment', ['src/x.py'], { secret: 'dummy-value-1' });
     expect(a.confidence).toBe('low');
     expect(a).toEqual(b);
   });
