@@ -19,7 +19,7 @@ import { AUTO_THRESHOLD_BYTES, DetectionPool, workerCount } from './detect/pool.
 import { FindingGrouper } from './findings/group.js';
 import { compileRules, loadBuiltinRules, loadRuleSource } from './rules/load.js';
 import { scoreFindings } from './score/score.js';
-import { newGitReport, openRepository, touchesAddedLines, type EngineChoice, type GitReport } from './sources/git.js';
+import { newGitReport, openRepository, touchesAddedLines, type EngineChoice } from './sources/git.js';
 import { worktreeFiles } from './sources/worktree.js';
 import { Allowlist } from './suppress/allowlist.js';
 import { applyBaseline, type Baseline } from './suppress/baseline.js';
@@ -131,14 +131,14 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     stats.bytesScanned = bytes.length;
   } else if (staged) {
     for await (const file of staged) {
-      detectGitChunk(file, detector, grouper, sourceReport, (line, endLine) => touchesAddedLines(file.addedLines, line, endLine));
+      detectInto(file, detector, grouper, sourceReport.errors, (line, endLine) => touchesAddedLines(file.addedLines, line, endLine));
       options.onProgress?.({ files: sourceReport.files, bytes: sourceReport.bytes, path: file.origin.path });
     }
     Object.assign(stats, { filesScanned: sourceReport.files, bytesScanned: sourceReport.bytes, blobsScanned: sourceReport.blobs });
   } else if (repository) {
     const { range, branch, since, maxCommits } = options.git ?? {};
     for await (const chunk of repository.history({ ...gitLimits, range, branch, since, maxCommits }, sourceReport)) {
-      detectGitChunk(chunk, detector, grouper, sourceReport, () => true);
+      detectInto(chunk, detector, grouper, sourceReport.errors);
       options.onProgress?.({ files: sourceReport.files, bytes: sourceReport.bytes, path: chunk.origin.path, commits: sourceReport.commits });
     }
     Object.assign(stats, {
@@ -153,13 +153,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     let pool: DetectionPool | undefined;
     let poolConsidered = false;
     const inFlight = new Set<Promise<void>>();
-    const detectHere = (path: string, bytes: Uint8Array) => {
-      try {
-        for (const candidate of detector.detect({ origin: { path, source: 'worktree' }, bytes })) grouper.add(candidate);
-      } catch (error) {
-        report.errors.push({ path, message: `detection failed: ${(error as Error).message}; skipped` });
-      }
-    };
+    const detectHere = (path: string, bytes: Uint8Array) => detectInto({ origin: { path, source: 'worktree' }, bytes }, detector, grouper, report.errors);
     const ciEnabled = options.kind === 'ci' || config.file.ci !== false;
     for await (const file of files) {
       // CI and agent configs get the detectors and the platform-aware checks, on this thread (they are
@@ -226,19 +220,22 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   };
 }
 
-/** One Git chunk (a run of added lines, or a staged file) through the detector into the grouper. */
-function detectGitChunk(
+/**
+ * One chunk (a file, a run of added lines, a staged file) through the detector into the grouper. A
+ * failure is reported against the chunk and the scan goes on; `keep` filters by line (staged changes).
+ */
+function detectInto(
   input: Parameters<Detector['detect']>[0],
   detector: Detector,
   grouper: FindingGrouper,
-  sourceReport: GitReport,
-  keep: (line: number, endLine: number) => boolean,
+  errors: ScanResult['errors'],
+  keep: (line: number, endLine: number) => boolean = () => true,
 ): void {
   try {
     for (const candidate of detector.detect(input)) if (keep(candidate.line, candidate.endLine)) grouper.add(candidate);
   } catch (error) {
     const where = input.origin.commit ? `${input.origin.path} (${input.origin.commit.slice(0, 12)})` : input.origin.path;
-    sourceReport.errors.push({ path: where, message: `detection failed: ${(error as Error).message}; skipped` });
+    errors.push({ path: where, message: `detection failed: ${(error as Error).message}; skipped` });
   }
 }
 
@@ -250,6 +247,8 @@ function excludeMatcher(globs: string[]): (path: string) => boolean {
 }
 
 let ciModule: Promise<typeof import('./ci/index.js')> | undefined;
+/** As much of a file as ciPlatformOf looks at when it recognises a file by content. */
+const CI_SNIFF_BYTES = 256 * 1024;
 
 /**
  * A CI or agent configuration file: detector candidates reconciled with the CI checks (references and
@@ -263,9 +262,11 @@ async function scanCiFile(
   grouper: FindingGrouper,
   report: { errors: ScanResult['errors'] },
 ): Promise<boolean> {
-  const { text } = decode(file.bytes);
-  const platform = ciPlatformOf(file.path, text);
+  // Most candidates (any JSON or YAML file) are settled by their head alone: decode only that, so a file
+  // that is not CI configuration is decoded once, by the detector, not twice.
+  const platform = ciPlatformOf(file.path, decode(file.bytes.subarray(0, CI_SNIFF_BYTES)).text);
   if (!platform) return false;
+  const { text } = decode(file.bytes);
   // The checks pull in the YAML parser: loaded with the first CI file, not at start-up.
   const ci = await (ciModule ??= import('./ci/index.js'));
   const origin = { path: file.path, source } as const;
