@@ -2,10 +2,9 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, statSync, symlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli.js';
+import { runCli } from './helpers/cli.js';
 import { tempTree, writeTree } from './helpers/tmp.js';
 import { createFaker } from './helpers/fake-secrets.js';
 
@@ -29,24 +28,7 @@ const RULES = `rules:
     remediation: Revoke the key in the Acme console and issue a scoped, short-lived one.
 `;
 
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], options: { cwd: string; stdin?: string; env?: Record<string, string>; tty?: boolean }): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, {
-    stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    stdin: Readable.from([Buffer.from(options.stdin ?? '')]),
-    cwd: options.cwd,
-    env: options.env ?? {},
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 async function leakyTree() {
   return tempTree({
@@ -145,9 +127,7 @@ describe('secretscan scan', () => {
 
   it('writes the report to --output and keeps the exit code', async () => {
     const root = await leakyTree();
-    const { code, stdout, stderr } = await cli(['scan', '--rules', 'rules', '-f', 'json', '-o', 'out/report.json'], { cwd: root }).catch(
-      (e) => e,
-    );
+    const { code, stdout, stderr } = await cli(['scan', '--rules', 'rules', '-f', 'json', '-o', 'out/report.json'], { cwd: root });
     // The folder does not exist: a usage error naming the option.
     expect(code).toBe(2);
     expect(stdout).toBe('');

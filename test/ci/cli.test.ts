@@ -3,25 +3,13 @@
  * an ordinary `scan`.
  */
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { tempTree } from '../helpers/tmp.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'ci');
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: Readable.from([]),
-    cwd,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
 interface Finding {
   ruleId: string;
