@@ -38,6 +38,13 @@ export interface RuleSpec {
   stopwords: string[];
   /** The match may span lines (PEM blocks): search a wider window after each keyword. */
   multiline: boolean;
+  /**
+   * Set for path rules (src/detect/path-rules.ts): RE2 matched against the file's path; `pattern` is
+   * then empty and the rule reports the file itself.
+   */
+  path?: string;
+  /** 0-3: a candidate yields to an overlapping one of a rule with a lower generality (rules/README.md). */
+  generality?: number;
   remediation: string;
   references: string[];
   examples: string[];

@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileRule, RuleCompileError, type CompiledRule } from '../detect/detector.js';
+import { compilePathRule, PathRules } from '../detect/path-rules.js';
 import { loadLinearEngine } from '../detect/regex.js';
 import { validateRule, validateRuleFile } from '../generated/schema-validators.js';
 import type { RuleSpec } from '../types.js';
@@ -76,7 +77,13 @@ export function ruleFromObject(raw: unknown, origin: string, builtin: boolean, i
     const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : `#${index + 1}`;
     throw new RuleLoadError(`${origin}: rule "${id}": ${describeSchemaErrors(validateRule.errors)}`);
   }
-  const rule = raw as Partial<RuleSpec> & { id: string; pattern: string };
+  const rule = raw as Partial<RuleSpec> & { id: string };
+  if (rule.path !== undefined) {
+    // A path rule judges a file by its name: content settings would be silently ignored, so say so.
+    const contentOnly = (['pattern', 'keywords', 'secretGroup', 'entropy', 'validators', 'multiline'] as const).find((key) => rule[key] !== undefined);
+    if (contentOnly) throw new RuleLoadError(`${origin}: rule "${rule.id}": a path rule matches file names; "${contentOnly}" applies to content rules only`);
+  }
+  const pattern = rule.pattern ?? '';
   return {
     id: rule.id,
     name: rule.name ?? rule.id,
@@ -85,12 +92,14 @@ export function ruleFromObject(raw: unknown, origin: string, builtin: boolean, i
     privilege: rule.privilege ?? 'unknown',
     lifetime: rule.lifetime ?? 'unknown',
     keywords: (rule.keywords ?? []).map((keyword) => keyword.toLowerCase()),
-    pattern: rule.pattern,
-    secretGroup: rule.secretGroup ?? (/\((?!\?)/.test(rule.pattern) ? 1 : 0),
+    pattern,
+    secretGroup: rule.secretGroup ?? (/\((?!\?)/.test(pattern) ? 1 : 0),
     ...(rule.entropy !== undefined ? { entropy: rule.entropy } : {}),
     validators: rule.validators ?? [],
     stopwords: rule.stopwords ?? [],
     multiline: rule.multiline ?? false,
+    ...(rule.path !== undefined ? { path: rule.path } : {}),
+    ...(rule.generality !== undefined ? { generality: rule.generality } : {}),
     remediation: rule.remediation ?? 'Revoke this credential where it was issued, rotate it, and move the new one to a secret store.',
     references: rule.references ?? [],
     examples: rule.examples ?? [],
@@ -108,7 +117,8 @@ export async function compileRules(specs: readonly RuleSpec[]): Promise<Compiled
   if (specs.some((spec) => !spec.builtin)) await loadLinearEngine();
   const byId = new Map<string, RuleSpec>();
   for (const spec of specs) byId.set(spec.id, spec);
-  return [...byId.values()].map((spec) => {
+  // Path rules are compiled by compilePathRules: they never reach the content detector.
+  return [...byId.values()].filter((spec) => spec.path === undefined).map((spec) => {
     try {
       return compileRule(spec, vettedSpecs.has(spec));
     } catch (error) {
@@ -116,6 +126,20 @@ export async function compileRules(specs: readonly RuleSpec[]): Promise<Compiled
       throw error;
     }
   });
+}
+
+/** The path rules among `specs` (later ones replacing earlier ones with the same id), compiled. */
+export async function compilePathRules(specs: readonly RuleSpec[]): Promise<PathRules> {
+  const byId = new Map<string, RuleSpec>();
+  for (const spec of specs) byId.set(spec.id, spec);
+  const pathSpecs = [...byId.values()].filter((spec) => spec.path !== undefined);
+  if (pathSpecs.some((spec) => !spec.builtin)) await loadLinearEngine();
+  try {
+    return new PathRules(pathSpecs.map((spec) => compilePathRule(spec)));
+  } catch (error) {
+    if (error instanceof RuleCompileError) throw new RuleLoadError(error.message);
+    throw error;
+  }
 }
 
 let builtinCache: RuleSpec[] | undefined;
