@@ -32,8 +32,11 @@ function decodeJsonPart(part: string): Record<string, unknown> | undefined {
 }
 
 const PEM_BLOCK = /^-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----$/;
-/** RFC 1421 headers of legacy encrypted keys (Proc-Type, DEK-Info) may precede the body. */
-const PEM_HEADER_LINE = /^[A-Za-z-]+:.*$/gm;
+/**
+ * RFC 1421 headers of legacy encrypted keys (Proc-Type, DEK-Info) may precede the body, indented like
+ * the rest of the block when it is embedded in YAML or code.
+ */
+const PEM_HEADER_LINE = /^\s*[A-Za-z-]+:.*$/gm;
 
 /**
  * A PEM block: labels match and the body is base64 of at least 64 bytes. Blocks embedded in JSON or
