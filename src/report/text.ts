@@ -51,13 +51,24 @@ export function renderText(report: Report, options: TextOptions): string {
   const maxErrors = verbose ? Infinity : (options.errorsShown ?? 10);
   if (report.errors.length > 0) {
     lines.push(chalk.bold(`Skipped with errors (${report.errors.length}):`));
-    for (const error of report.errors.slice(0, maxErrors)) lines.push(`  ${error.path}: ${error.message}`);
+    for (const error of report.errors.slice(0, maxErrors)) lines.push(`  ${printablePath(error.path)}: ${error.message}`);
     if (report.errors.length > maxErrors) lines.push(chalk.gray(`  … and ${report.errors.length - maxErrors} more (--verbose lists all)`));
     lines.push('');
   }
 
   lines.push(summaryLine(report, chalk));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A path as one inert line of text: file names may hold newlines (which would forge report lines) and
+ * escape sequences (which a terminal would obey), so control characters are shown as \n, \t or \xNN.
+ */
+export function printablePath(path: string): string {
+  return path.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
 }
 
 function renderFinding(
@@ -71,7 +82,7 @@ function renderFinding(
   const lines = [`${paint[finding.severity](` ${finding.severity.toUpperCase()} `)} ${chalk.bold(finding.rule.name)} ${chalk.gray(`(${finding.rule.id})`)}`];
   lines.push(`  ${label('secret')}${finding.secret}`);
   finding.occurrences.slice(0, locationsShown).forEach((occurrence, index) => {
-    const where = `${occurrence.path}:${occurrence.line}:${occurrence.column}`;
+    const where = `${printablePath(occurrence.path)}:${occurrence.line}:${occurrence.column}`;
     const by = occurrence.author ? `, ${occurrence.author}${occurrence.email ? ` <${occurrence.email}>` : ''}` : '';
     const commit = occurrence.commit ? chalk.gray(` in ${occurrence.commit.slice(0, 12)}${occurrence.date ? ` (${occurrence.date.slice(0, 10)}${by})` : ''}`) : '';
     lines.push(`  ${label(index === 0 ? 'at' : '')}${chalk.underline(where)}${commit}`);

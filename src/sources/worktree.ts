@@ -2,18 +2,19 @@
  * The working-tree source: files and directories to scan, as a stream of files with their bytes.
  * It knows nothing of rules (STYLE: the walker knows nothing of rules).
  *
- * Walking uses fast-glob with its file-system adapter wrapped, which lets us (a) prune directories that
- * a .gitignore, an exclude glob or the defaults (.git, node_modules) rule out before they are read, and
- * (b) report unreadable directories instead of silently skipping them. Nested .gitignore files are read
- * lazily, once per directory, so the walk order does not matter.
+ * The walk (our own, over readdir) prunes directories that a .gitignore, an exclude glob or the defaults
+ * (.git, node_modules) rule out before they are read, and reports what it cannot read or will not open
+ * (unreadable folders, FIFOs, sockets, devices) in `errors` instead of silently skipping it. Nested
+ * .gitignore files are read lazily, once per directory, so the walk order does not matter.
  *
  * Files are read one at a time, so memory stays flat however large the tree; binary files (a NUL byte in the first 8 KiB) and files over the size limit are skipped
  * and counted. Symbolic links met while walking are never followed (their targets inside the root
  * are scanned as themselves; targets outside it are not ours to read); a path named on the command line
  * is taken as given, even through a link, as ripgrep does.
  */
-import { closeSync, constants, existsSync, fstatSync, openSync, readdir, readFileSync, readSync, type Dirent, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, constants, fstatSync, openSync, readSync, type Dirent, type Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import createIgnore, { type Ignore } from 'ignore';
 import type { ScanError, SkippedCounts } from '../types.js';
@@ -26,12 +27,19 @@ export interface WorktreeOptions {
   /** Gitignore-syntax globs, matched against paths relative to `root`. */
   exclude: string[];
   maxFileSize: number;
+  /**
+   * Asked, by reported path, about a file about to be skipped as binary: true yields it anyway, flagged
+   * `binary`, still counted as skipped (path rules judge key stores by name; nothing reads their text).
+   */
+  keepBinary?: (path: string) => boolean;
 }
 
 export interface WorktreeFile {
   /** Relative to the scan root, `/` separators. */
   path: string;
   bytes: Buffer;
+  /** Binary, yielded only because keepBinary asked for it: its bytes are not text. */
+  binary?: true;
 }
 
 export interface WorktreeReport {
@@ -49,7 +57,19 @@ const BINARY_EXTENSIONS = new Set(
     'xlsx ppt pptx sqlite db iso dmg deb rpm').split(' '),
 );
 
+/** How long the walk may keep the thread before it lets the event loop run (a signal handler, a worker's reply). */
+const YIELD_EVERY_MS = 20;
+
 export async function* worktreeFiles(options: WorktreeOptions, report: WorktreeReport): AsyncGenerator<WorktreeFile> {
+  // Reads are synchronous and a folder of many small files is listed once, so without this a scan
+  // could run to its end without the event loop turning once (timers, signals, workers' replies).
+  let lastYield = performance.now();
+  const pause = async () => {
+    if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+  };
   for (const target of options.targets) {
     let info: Stats;
     try {
@@ -61,56 +81,121 @@ export async function* worktreeFiles(options: WorktreeOptions, report: WorktreeR
     }
     if (info.isDirectory()) {
       const ignores = new IgnoreTree(target, options.root, options.exclude);
-      for await (const path of walk(target, ignores, report, options.root)) {
-        const file = readOne(path, options, report);
+      for await (const found of walk(target, ignores, report, options.root)) {
+        await pause();
+        const file = readOne(found.abs, found.fsPath, options, report);
         if (file) yield file;
       }
     } else if (info.isFile()) {
       // A file named on the command line is scanned even if ignored, as ripgrep does.
-      const file = readOne(target, options, report);
+      const file = readOne(target, target, options, report);
       if (file) yield file;
     } else {
-      report.errors.push({ path: displayPath(options.root, target), message: 'not a regular file or folder (FIFO, socket or device); skipped' });
+      report.errors.push({ path: displayPath(options.root, target), message: `not a regular file or folder (${specialKind(info)}); skipped` });
     }
   }
 }
 
-async function* walk(dir: string, ignores: IgnoreTree, report: WorktreeReport, root: string): AsyncGenerator<string> {
-  const fastGlob = (await import('fast-glob')).default;
-  const prunedReaddir = (path: string, options: unknown, callback: (error: Error | null, entries: Dirent[]) => void) => {
-    if (path !== dir && ignores.isIgnored(path, true)) {
-      callback(null, []);
-      return;
-    }
-    readdir(path, options as { withFileTypes: true }, (error, entries) => {
-      if (error) {
-        report.errors.push({ path: displayPath(root, path), message: describeFsError(error, 'cannot read directory') });
-        callback(null, []);
-        return;
-      }
-      callback(null, entries);
-    });
-  };
-  const stream = fastGlob.stream('**', {
-    cwd: dir,
-    absolute: true,
-    dot: true,
-    onlyFiles: false,
-    objectMode: true,
-    followSymbolicLinks: false,
-    ignore: ALWAYS_SKIPPED_DIRS.map((name) => `**/${name}/**`),
-    fs: { readdir: prunedReaddir as never },
-  });
-  for await (const entry of stream as AsyncIterable<{ path: string; dirent: Dirent }>) {
-    const { path, dirent } = entry;
-    if (dirent.isSymbolicLink()) {
-      if (!ignores.isIgnored(path, false)) report.skipped.symlink++;
+/** A file the walk found: its absolute path as text, and the path to open (bytes when a name is not UTF-8). */
+interface FoundFile {
+  abs: string;
+  fsPath: string | Buffer;
+}
+
+/** A folder entry: its name as reported, the name to open, and its type. */
+interface Entry {
+  name: string;
+  fsName: string | Buffer;
+  dirent: Dirent | Dirent<Buffer>;
+}
+
+/**
+ * Depth-first over `dir`, each folder's entries in name order (so errors come in the same order on every
+ * run). Our own walker, not a glob library's: fast-glob matched names against a pattern and silently
+ * dropped names holding a newline, and gave names that are not UTF-8 back mangled, so neither could be
+ * read. Here every name is kept: a name that is not UTF-8 is opened by its bytes and reported with
+ * `\xNN` escapes for the bytes that are not (as a shell's $'…' would write it).
+ */
+async function* walk(dir: string, ignores: IgnoreTree, report: WorktreeReport, root: string): AsyncGenerator<FoundFile> {
+  const pending: FoundFile[] = [{ abs: dir, fsPath: dir }];
+  while (pending.length > 0) {
+    const folder = pending.pop()!;
+    if (folder.abs !== dir && ignores.isIgnored(folder.abs, true)) continue;
+    let entries: Entry[];
+    try {
+      entries = await listFolder(folder.fsPath);
+    } catch (error) {
+      report.errors.push({ path: displayPath(root, folder.abs), message: describeFsError(error, 'cannot read directory') });
       continue;
     }
-    if (!dirent.isFile()) continue; // directories, FIFOs, sockets, devices
-    if (ignores.isIgnored(path, false)) continue;
-    yield path;
+    if (typeof folder.fsPath !== 'string') ignores.setFsPath(folder.abs, folder.fsPath);
+    const subfolders: FoundFile[] = [];
+    for (const { name, fsName, dirent } of entries) {
+      const abs = join(folder.abs, name);
+      const fsPath = typeof folder.fsPath === 'string' && typeof fsName === 'string' ? abs : joinBytes(folder.fsPath, fsName);
+      if (dirent.isDirectory()) {
+        if (!ALWAYS_SKIPPED_DIRS.includes(name)) subfolders.push({ abs, fsPath });
+      } else if (dirent.isSymbolicLink()) {
+        if (!ignores.isIgnored(abs, false)) report.skipped.symlink++;
+      } else if (dirent.isFile()) {
+        if (!ignores.isIgnored(abs, false)) yield { abs, fsPath };
+      } else if (!ignores.isIgnored(abs, false)) {
+        // Never opened: a FIFO would block the read until something writes to it.
+        report.errors.push({ path: displayPath(root, abs), message: `not a regular file (${specialKind(dirent)}); skipped` });
+      }
+    }
+    for (let i = subfolders.length - 1; i >= 0; i--) pending.push(subfolders[i]!);
   }
+}
+
+/** A folder's entries in name order; read again as bytes when some name is not UTF-8. */
+async function listFolder(fsPath: string | Buffer): Promise<Entry[]> {
+  const named = typeof fsPath === 'string' ? await readdir(fsPath, { withFileTypes: true }) : [];
+  let entries: Entry[];
+  if (typeof fsPath === 'string' && !named.some((dirent) => dirent.name.includes('\uFFFD'))) {
+    entries = named.map((dirent) => ({ name: dirent.name, fsName: dirent.name, dirent }));
+  } else {
+    const raw = await readdir(fsPath, { withFileTypes: true, encoding: 'buffer' });
+    entries = raw.map((dirent) => (isUtf8(dirent.name) ? { name: dirent.name.toString('utf8'), fsName: dirent.name, dirent } : { name: escapeName(dirent.name), fsName: dirent.name, dirent }));
+  }
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** A file name that is not UTF-8, readable and lossless: valid UTF-8 sequences kept, other bytes as \xNN. */
+export function escapeName(name: Buffer): string {
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < name.length; ) {
+    const length = utf8SequenceLength(name, i);
+    if (length > 0) {
+      i += length;
+      continue;
+    }
+    out += name.toString('utf8', start, i) + `\\x${name[i]!.toString(16).padStart(2, '0')}`;
+    start = ++i;
+  }
+  return out + name.toString('utf8', start);
+}
+
+/** The length of the valid UTF-8 sequence starting at `i`, or 0. */
+function utf8SequenceLength(bytes: Buffer, i: number): number {
+  const lead = bytes[i]!;
+  const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if (length === 0 || i + length > bytes.length) return 0;
+  return isUtf8(bytes.subarray(i, i + length)) ? length : 0;
+}
+
+function joinBytes(folder: string | Buffer, name: string | Buffer): Buffer {
+  return Buffer.concat([Buffer.from(folder), Buffer.from(sep), Buffer.from(name)]);
+}
+
+function specialKind(dirent: Dirent | Dirent<Buffer> | Stats): string {
+  if (dirent.isDirectory()) return 'directory';
+  if (dirent.isFIFO()) return 'FIFO';
+  if (dirent.isSocket()) return 'socket';
+  if (dirent.isCharacterDevice()) return 'character device';
+  if (dirent.isBlockDevice()) return 'block device';
+  return 'unknown type';
 }
 
 /**
@@ -119,20 +204,25 @@ async function* walk(dir: string, ignores: IgnoreTree, report: WorktreeReport, r
  * (the bench profile: ~400 ms of a 2 s scan went to that round trip). Exactly one file is in memory
  * here at a time.
  */
-function readOne(absPath: string, options: WorktreeOptions, report: WorktreeReport): WorktreeFile | undefined {
+function readOne(absPath: string, fsPath: string | Buffer, options: WorktreeOptions, report: WorktreeReport): WorktreeFile | undefined {
   const path = displayPath(options.root, absPath);
-  const extension = basename(absPath).split('.').pop()?.toLowerCase() ?? '';
-  if (BINARY_EXTENSIONS.has(extension)) {
+  // Only after a dot: a file named `lib`, `db` or `a` has no extension and is text until sniffed otherwise.
+  const name = basename(absPath);
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  const binaryByName = BINARY_EXTENSIONS.has(extension);
+  const keepBinary = binaryByName && (options.keepBinary?.(path) ?? false);
+  if (binaryByName && !keepBinary) {
     report.skipped.binary++;
     return undefined;
   }
   let fd: number | undefined;
   try {
     // O_NONBLOCK: a file swapped for a FIFO since the walk must not block the scan.
-    fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(fsPath, constants.O_RDONLY | constants.O_NONBLOCK);
     const info = fstatSync(fd);
     if (!info.isFile()) {
-      report.errors.push({ path, message: 'not a regular file (FIFO, socket or device); skipped' });
+      report.errors.push({ path, message: `not a regular file (${specialKind(info)}); skipped` });
       return undefined;
     }
     if (info.size > options.maxFileSize) {
@@ -148,9 +238,9 @@ function readOne(absPath: string, options: WorktreeOptions, report: WorktreeRepo
       length += read;
     }
     const bytes = buffer.subarray(0, length);
-    if (isBinary(bytes)) {
+    if (binaryByName || isBinary(bytes)) {
       report.skipped.binary++;
-      return undefined;
+      return keepBinary || options.keepBinary?.(path) ? { path, bytes, binary: true } : undefined;
     }
     return { path, bytes };
   } catch (error) {
@@ -174,6 +264,7 @@ export function isBinary(bytes: Uint8Array): boolean {
  */
 class IgnoreTree {
   private readonly byDir = new Map<string, Ignore | null>();
+  private readonly fsPaths = new Map<string, Buffer>();
   private readonly exclude: Ignore;
 
   /**
@@ -206,21 +297,49 @@ class IgnoreTree {
     }
   }
 
+  /** A folder whose name is not UTF-8: where its .gitignore really is. */
+  setFsPath(dir: string, fsPath: Buffer): void {
+    this.fsPaths.set(dir, fsPath);
+  }
+
   private rulesFor(dir: string): Ignore | null {
     let rules = this.byDir.get(dir);
     if (rules === undefined) {
-      const file = join(dir, '.gitignore');
-      rules = null;
-      if (existsSync(file)) {
-        try {
-          rules = createIgnore().add(readFileSync(file, 'utf8'));
-        } catch {
-          rules = null; // an unreadable .gitignore ignores nothing; the file itself is reported when read
-        }
-      }
+      const fsDir = this.fsPaths.get(dir);
+      const text = readIgnoreFile(fsDir ? Buffer.concat([fsDir, Buffer.from(`${sep}.gitignore`)]) : join(dir, '.gitignore'));
+      rules = text === undefined ? null : createIgnore().add(text);
       this.byDir.set(dir, rules);
     }
     return rules;
+  }
+}
+
+const MAX_IGNORE_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A .gitignore's text, or undefined when there is none to read. Only a regular file counts, as for git
+ * (which does not follow a symlinked .gitignore either): a .gitignore that is a FIFO blocked the walk
+ * for good, and one linked to /dev/zero read until the process ran out of memory. An unreadable one
+ * ignores nothing; the walk reports the entry itself (a special file, a symbolic link, or unreadable).
+ */
+function readIgnoreFile(path: string | Buffer): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > MAX_IGNORE_FILE_BYTES) return undefined;
+    const buffer = Buffer.alloc(info.size);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, length);
+      if (read === 0) break;
+      length += read;
+    }
+    return buffer.toString('utf8', 0, length);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -255,6 +374,10 @@ export function describeFsError(error: unknown, what: string): string {
         ? 'no such file (deleted during the scan?)'
         : code === 'EISDIR'
           ? 'is a directory'
-          : (code ?? String((error as Error).message ?? error));
+          : code === 'ELOOP'
+            ? 'too many levels of symbolic links (a link loop?)'
+            : code === 'ENAMETOOLONG'
+              ? 'path too long for the system (ENAMETOOLONG)'
+              : (code ?? String((error as Error).message ?? error));
   return `${what}: ${reason}; skipped`;
 }

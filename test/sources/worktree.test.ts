@@ -288,7 +288,7 @@ describe('worktreeFiles: symbolic links', () => {
 });
 
 describe.skipIf(process.platform === 'win32')('worktreeFiles: FIFOs (in a child process, killed if it blocks)', () => {
-  it('skips a FIFO inside a scanned folder without opening it', async () => {
+  it('skips a FIFO inside a scanned folder without opening it, and lists it in errors', async () => {
     const root = await tempTree({ 'a.txt': 'a', 'sub/b.txt': 'b' });
     mkfifo(join(root, 'pipe'));
     mkfifo(join(root, 'sub', 'pipe'));
@@ -297,7 +297,10 @@ describe.skipIf(process.platform === 'win32')('worktreeFiles: FIFOs (in a child 
     expect(child.stderr).toBe('');
     const { paths, report } = JSON.parse(child.stdout) as { paths: string[]; report: WorktreeReport };
     expect(paths).toEqual(['a.txt', 'sub/b.txt']);
-    expect(report.errors).toEqual([]);
+    expect(report.errors).toEqual([
+      { path: 'pipe', message: 'not a regular file (FIFO); skipped' },
+      { path: 'sub/pipe', message: 'not a regular file (FIFO); skipped' },
+    ]);
   });
 
   it('does not block on a FIFO named as a target, and goes on with the next one', async () => {
