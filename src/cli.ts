@@ -23,6 +23,8 @@ import { RuleLoadError } from './rules/load.js';
 import { AllowlistError } from './suppress/allowlist.js';
 import { prepareScan, scan, type ScanOptions } from './scan.js';
 import { GitError, gitOutput } from './sources/git.js';
+import { ScanInterrupted, interruptSources } from './sources/interrupt.js';
+import { terminateAllPools } from './detect/pool.js';
 import { SEVERITIES, type RuleSpec, type ScanKind, type ScanResult, type Severity } from './types.js';
 import { ruleSeverity } from './score/score.js';
 
@@ -37,6 +39,13 @@ export interface CliIO {
   stdin: AsyncIterable<Uint8Array | string>;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Where SIGINT and SIGTERM come from (default: this process); tests pass an emitter. */
+  signals?: SignalSource;
+}
+
+export interface SignalSource {
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
 }
 
 interface CommonOptions {
@@ -84,10 +93,12 @@ export async function run(argv: string[], ioOverrides: Partial<CliIO> = {}): Pro
   const program = buildProgram(io, (code) => {
     exitCode = code;
   });
+  const interrupt = trapInterrupts(io, argv);
   try {
-    await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
+    // An interrupted command returns at once; what it was doing is stopped behind it (trapInterrupts).
+    return await Promise.race([program.parseAsync(argv, { from: 'user' }).then(() => exitCode), interrupt.interrupted]);
   } catch (error) {
+    if (error instanceof ScanInterrupted || interrupt.signal !== undefined) return interrupt.stopped(error instanceof ScanInterrupted ? error.signal : undefined);
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       const message = error.message.replace(/^error: /, '').split('\n')[0];
@@ -101,7 +112,101 @@ export async function run(argv: string[], ioOverrides: Partial<CliIO> = {}): Pro
     const detail = io.env.SECRETSCAN_DEBUG ? `\n${(error as Error).stack}` : '';
     io.stderr.write(`secretscan: internal error: ${(error as Error).message ?? error}; please report it (SECRETSCAN_DEBUG=1 shows the stack)${detail}\n`);
     return 2;
+  } finally {
+    interrupt.dispose();
   }
+}
+
+// ─── Interruption (SIGINT, SIGTERM) ──────────────────────────────────────────────────────────────
+
+/** Commands that scan: the only ones whose interruption leaves partial results to speak of. */
+const SCANNING_COMMANDS = new Set(['scan', 'ci', 'stdin', 'git', 'baseline']);
+/** After an interruption, the longest the real process may take to wind down before it exits anyway. */
+const FORCE_EXIT_MS = 1000;
+
+interface ScanProgress {
+  files: number;
+  bytes: number;
+  commits?: number;
+}
+
+const interrupts = new WeakMap<CliIO, { progress?: ScanProgress; signal?: string }>();
+
+/**
+ * Ctrl-C in a terminal, a CI job's timeout (SIGTERM): the scan stops at its next file or chunk, Git
+ * children and detection workers are ended, one line on stderr says how far it got, and the exit code
+ * is 2. No report is written, not even to --output, and a baseline is left as it was: half a scan
+ * would read as "these are all the secrets". secretscan writes no temporary files, so none are left.
+ *
+ * run() resolves at once; for the real process a timer (unref'd: it never holds the process up) exits
+ * anyway if something still runs after FORCE_EXIT_MS, and a second signal exits at once.
+ */
+function trapInterrupts(io: CliIO, argv: string[]) {
+  const source: SignalSource = io.signals ?? process;
+  const real = io.signals === undefined;
+  const state: { progress?: ScanProgress; signal?: string } = {};
+  let noticed = false;
+  let resolveInterrupted: (code: number) => void = () => undefined;
+  const interrupted = new Promise<number>((resolve) => (resolveInterrupted = resolve));
+  const notice = (signal: string) => {
+    if (noticed) return;
+    noticed = true;
+    const progress = state.progress;
+    const sofar = !progress
+      ? ''
+      : progress.commits !== undefined
+        ? ` after ${progress.commits} commits (${formatBytes(progress.bytes)} of added lines)`
+        : ` after ${progress.files} files (${formatBytes(progress.bytes)})`;
+    io.stderr.write(`secretscan: interrupted by ${signal}${sofar}: the scan is incomplete, so no report was written (exit code 2)\n`);
+  };
+  const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
+    const listener = () => {
+      if (state.signal !== undefined) {
+        if (real) process.exit(2);
+        return;
+      }
+      state.signal = signal;
+      notice(signal);
+      interruptSources(signal);
+      void terminateAllPools();
+      resolveInterrupted(2);
+      if (real) setTimeout(() => process.exit(2), FORCE_EXIT_MS).unref();
+    };
+    return { signal, listener };
+  });
+  const command = argv.find((arg) => !arg.startsWith('-'));
+  const armed = command !== undefined && SCANNING_COMMANDS.has(command);
+  if (armed) for (const { signal, listener } of listeners) source.on(signal, listener);
+  interrupts.set(io, state);
+  return {
+    interrupted,
+    get signal() {
+      return state.signal;
+    },
+    /** The command stopped because of an interruption (ours, or git killed by the terminal's Ctrl-C). */
+    stopped(signal = 'a signal') {
+      notice(state.signal ?? signal);
+      return 2;
+    },
+    dispose() {
+      if (armed) for (const { signal, listener } of listeners) source.off(signal, listener);
+    },
+  };
+}
+
+/** onProgress for scan(): remembers how far the scan got, for the interruption notice. */
+function trackProgress(io: CliIO, update?: (progress: ScanProgress & { path: string }) => void) {
+  const state = interrupts.get(io);
+  return (progress: ScanProgress & { path: string }) => {
+    if (state) state.progress = progress;
+    update?.(progress);
+  };
+}
+
+/** Nothing is written once the scan was interrupted: the results would be partial. */
+function throwIfInterrupted(io: CliIO): void {
+  const signal = interrupts.get(io)?.signal;
+  if (signal !== undefined) throw new ScanInterrupted(signal);
 }
 
 function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
@@ -265,10 +370,11 @@ async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptio
   const progress = await startProgress(io, options);
   let result: ScanResult;
   try {
-    result = await scan({ ...fullOptions, baseline: previousBaseline, onProgress: progress?.update }, preparing);
+    result = await scan({ ...fullOptions, baseline: previousBaseline, onProgress: trackProgress(io, progress?.update) }, preparing);
   } finally {
     progress?.stop();
   }
+  throwIfInterrupted(io);
   const setup = await preparing;
   if (!options.quiet) for (const notice of result.notices) io.stderr.write(`secretscan: ${notice}\n`);
 
@@ -279,6 +385,7 @@ async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptio
     const known = [...result.findings.map(subjectOf), ...(result.baseline?.known ?? [])];
     const update = updateBaseline((await previousBaseline) ?? emptyBaseline(), known);
     const name = relative(io.cwd, path) || path;
+    throwIfInterrupted(io);
     await writeBaseline(path, update.baseline, name);
     io.stderr.write(`secretscan: ${name}: ${update.baseline.size} entries (${update.added.length} added, ${update.pruned.length} pruned); commit it, and give accepted entries a "reason" and an "expires" date\n`);
     if (mode.baselineOnly) return 0;
@@ -302,6 +409,7 @@ async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptio
     rendered = renderText(report, { chalk: toFile ? new Chalk({ level: 0 }) : chalkFor(io, io.stdout, options.color), verbose: options.verbose === true });
   }
 
+  throwIfInterrupted(io);
   if (toFile) {
     const path = resolve(io.cwd, options.output!);
     try {

@@ -95,7 +95,9 @@ export class DetectionPool {
       });
       lanes.push(lane);
     }
-    return new DetectionPool(lanes);
+    const pool = new DetectionPool(lanes);
+    openPools.add(pool);
+    return pool;
   }
 
   /**
@@ -120,7 +122,19 @@ export class DetectionPool {
 
   /** Stops the workers; call after every submitted file has settled. */
   async close(): Promise<void> {
+    openPools.delete(this);
     for (const lane of this.lanes) lane.alive = false;
     await Promise.all(this.lanes.map((lane) => lane.worker.terminate()));
   }
+}
+
+/** Every pool not yet closed. */
+const openPools = new Set<DetectionPool>();
+
+/**
+ * Stops every detection worker in the process, for an interrupted scan (SIGINT/SIGTERM in cli.ts): its
+ * files in flight never settle, and nothing is left to keep the process alive.
+ */
+export async function terminateAllPools(): Promise<void> {
+  await Promise.all([...openPools].map((pool) => pool.close()));
 }

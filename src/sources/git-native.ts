@@ -33,6 +33,7 @@ import {
   type StagedFile,
   type StagedOptions,
 } from './git.js';
+import { ScanInterrupted, interruptCheck, trackChild } from './interrupt.js';
 
 /** There is no `git` executable to run: the caller falls back to isomorphic-git. */
 export class GitMissingError extends Error {}
@@ -164,8 +165,10 @@ class NativeRepository implements GitRepository {
     const binaries = new Set<string>();
     parser.onBinary = (blob) => binaries.add(blob);
     const child = spawnGit(this.root, args);
+    const checkInterrupted = interruptCheck();
     try {
       for await (const batch of lineBatches(child)) {
+        checkInterrupted();
         for (const line of batch) {
           const chunks = parser.line(line);
           if (chunks) yield* chunks;
@@ -337,6 +340,7 @@ class NativeRepository implements GitRepository {
 
 function spawnGit(cwd: string, args: string[], withStdin = false): ChildProcessWithoutNullStreams {
   const child = spawn('git', args, { cwd, stdio: [withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: gitEnvironment() }) as ChildProcessWithoutNullStreams;
+  trackChild(child);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
     if (stderr.length < 4096) stderr += text;
@@ -352,6 +356,8 @@ function spawnGit(cwd: string, args: string[], withStdin = false): ChildProcessW
 async function exited(child: ChildProcessWithoutNullStreams, args: string[], revisions?: string): Promise<void> {
   const code = child.exitCode ?? (await new Promise<number>((resolve) => child.once('close', (exit) => resolve(exit ?? 1))));
   if (code === 0) return;
+  // Killed by SIGINT or SIGTERM: ours on an interrupted scan, or the terminal's Ctrl-C to the whole group.
+  if (child.signalCode === 'SIGINT' || child.signalCode === 'SIGTERM') throw new ScanInterrupted(child.signalCode);
   const stderr = (child as unknown as { stderrText: () => string }).stderrText();
   if (revisions && /bad revision|unknown revision|ambiguous argument|invalid|bad object/i.test(stderr)) {
     throw new GitError(`${revisions}: not a revision or range in this repository (${describeGitFailure(args, stderr).replace(/^git \S+ failed: /, '')}); give branches, tags or commits, as in main..feature`);

@@ -18,6 +18,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import createIgnore, { type Ignore } from 'ignore';
 import type { ScanError, SkippedCounts } from '../types.js';
+import { interruptCheck } from './interrupt.js';
 
 export interface WorktreeOptions {
   /** Absolute files or folders to scan. */
@@ -61,16 +62,19 @@ const BINARY_EXTENSIONS = new Set(
 const YIELD_EVERY_MS = 20;
 
 export async function* worktreeFiles(options: WorktreeOptions, report: WorktreeReport): AsyncGenerator<WorktreeFile> {
+  const checkInterrupted = interruptCheck();
   // Reads are synchronous and a folder of many small files is listed once, so without this a scan
-  // could run to its end without the event loop turning once (timers, signals, workers' replies).
+  // could run to its end without the event loop turning once: a SIGINT would wait for the whole scan.
   let lastYield = performance.now();
   const pause = async () => {
     if (performance.now() - lastYield >= YIELD_EVERY_MS) {
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = performance.now();
     }
+    checkInterrupted();
   };
   for (const target of options.targets) {
+    checkInterrupted();
     let info: Stats;
     try {
       // stat, not open: opening a FIFO blocks until something writes to it.
