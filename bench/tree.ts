@@ -26,6 +26,12 @@ export interface TreeOptions {
   seed: number;
   /** How many secret values to plant (an AWS key pair counts two). Default 300. */
   secrets?: number;
+  /**
+   * The tree has at least this many files (ignored and binary ones included), topped up with
+   * TypeScript. The byte budget alone gives about one file per 10 KiB; this lets the scale bench
+   * promise a file count. Default 0: the budget decides, and the PRNG stream is what it always was.
+   */
+  files?: number;
 }
 
 /** One planted secret value and where it is: 1-based lines and columns, endColumn after the last character. */
@@ -53,7 +59,7 @@ export interface TreeSummary {
 export async function generateTree(dir: string, options: TreeOptions): Promise<TreeSummary> {
   const rng = new Rng(options.seed);
   const faker = createFaker(options.seed);
-  const plan = planTree(rng, options.targetBytes);
+  const plan = planTree(rng, options.targetBytes, options.files ?? 0);
   assignSecrets(rng, plan, options.secrets ?? 300, new CredentialMaker(faker, rng));
 
   const summary: TreeSummary = { files: 0, bytes: 0, planted: 0, skippableBytes: 0, secrets: [], byKind: {} };
@@ -875,7 +881,7 @@ const SUBDIRS = (
   'controllers views pages features shared common auth billing admin internal helpers types'
 ).split(' ');
 
-function planTree(rng: Rng, targetBytes: number): PlannedFile[] {
+function planTree(rng: Rng, targetBytes: number, minFiles: number): PlannedFile[] {
   const packageCount = Math.max(2, Math.min(40, Math.round(targetBytes / (8 * 1024 * 1024))));
   const packages = new Set<string>();
   while (packages.size < packageCount) packages.add(rng.chance(0.5) ? rng.pick(NOUNS) : kebab([rng.pick(NOUNS), rng.pick(['core', 'client', 'server', 'utils', 'sdk', 'ui', 'api'])]));
@@ -948,9 +954,9 @@ function planTree(rng: Rng, targetBytes: number): PlannedFile[] {
     add('service-account', 2_400);
     add('npmrc', 120, '.npmrc');
   }
-  // Top up with TypeScript so the tree is at least the target size.
+  // Top up with TypeScript so the tree is at least the target size (and file count).
   let planned = files.reduce((sum, file) => sum + file.size, 0);
-  while (planned < targetBytes) {
+  while (planned < targetBytes || files.length < minFiles) {
     const file = add('ts', rng.logNormal(5_000, 0.9, 300, 60_000));
     planned += file.size;
   }
