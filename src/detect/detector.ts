@@ -86,9 +86,11 @@ export class Detector {
   /** For each keyword of the matcher, the indexes of the rules that use it. */
   private readonly rulesByKeyword: number[][];
   private readonly keywordlessRules: number[];
-  /** Built-in catch-all rules (`generic-*` credential types): they yield to provider rules. */
+  /** Rules with a generality above 0 (built-in `generic-*` types, JWT, Bearer): they yield to provider rules. */
   private readonly genericRules: Set<number>;
   private readonly genericRuleIds: Set<string>;
+  /** Rule id to generality (rules/README.md): a candidate yields to an overlapping one of a lower one. */
+  private readonly generality: Map<string, number>;
   private readonly keywordLengths: number[];
   /** For each keyword of the matcher, the encoding it suggests looking for on its line (decode.ts). */
   private readonly decodeTriggers: (Encoding | undefined)[];
@@ -96,7 +98,8 @@ export class Detector {
 
   constructor(rules: readonly CompiledRule[]) {
     this.rules = rules;
-    this.genericRules = new Set(rules.flatMap((rule, index) => (rule.spec.builtin && rule.spec.credentialType.startsWith('generic') ? [index] : [])));
+    this.generality = new Map(rules.map((rule) => [rule.spec.id, rule.spec.generality ?? (rule.spec.builtin && rule.spec.credentialType.startsWith('generic') ? 3 : 0)]));
+    this.genericRules = new Set(rules.flatMap((rule, index) => (this.generality.get(rule.spec.id)! > 0 ? [index] : [])));
     this.genericRuleIds = new Set([...this.genericRules].map((index) => rules[index]!.spec.id));
     const keywordIndex = new Map<string, number>();
     this.rulesByKeyword = [];
@@ -189,8 +192,11 @@ export class Detector {
     // A generic match that overlaps a provider-specific one is the same secret, named less precisely.
     if (generic.length > 0) {
       const specific = candidates.slice();
+      const rank = (candidate: Candidate) => this.generality.get(candidate.ruleId)!;
       for (const candidate of generic) {
-        if (!specific.some((other) => overlaps(other, candidate.start, candidate.end))) candidates.push(candidate);
+        if (specific.some((other) => overlaps(other, candidate.start, candidate.end))) continue;
+        // Generic rules rank among themselves too: Bearer <JWT> is a JWT, and a JWT under a secret-named setting is a JWT.
+        if (!generic.some((other) => rank(other) < rank(candidate) && overlaps(other, candidate.start, candidate.end))) candidates.push(candidate);
       }
     }
     if (input.noDecode) return candidates;
