@@ -13,6 +13,7 @@
  *   clamped to 0..100; severity: critical ≥ 90, high ≥ 70, medium ≥ 40, low ≥ 10, info below.
  */
 import { isCiConfigPath } from '../ci/files.js';
+import { FILTER_VALIDATORS } from '../detect/validators/index.js';
 import { decodeJwt } from '../detect/validators/structure.js';
 import type { Confidence, Finding, Occurrence, Privilege, RuleSpec, ScoredFinding, Severity } from '../types.js';
 
@@ -143,7 +144,7 @@ function scoreOne(finding: Finding, pairedWith: string[]): ScoredFinding {
   if (finding.presentAtHead === false) reasons.push('only in history: still valid until revoked +0');
 
   let confidence: Confidence = 'medium';
-  if (finding.validated.some((name) => name !== 'not-an-identifier-setting')) {
+  if (finding.validated.some((name) => !FILTER_VALIDATORS.has(name))) {
     confidence = 'high';
     score += add(CONFIDENCE_ADJUSTMENT.validated, `validated (${finding.validated.join(', ')})`);
   } else if (rule.credentialType.startsWith('generic')) {

@@ -3,6 +3,7 @@
  * only at the secret (never the network). Returning false drops the candidate; passing raises the
  * finding's confidence.
  */
+import { base64DecodesToSecretLike } from './base64-value.js';
 import { hasValidBase62Checksum } from './checksum.js';
 import { decodeJwt, isPemBlock, isPypiMacaroon } from './structure.js';
 
@@ -27,6 +28,8 @@ const validators: Record<string, Validator> = {
   'pem-structure': (secret) => isPemBlock(secret),
   /** pypi- + a version-2 macaroon located at pypi.org or test.pypi.org. */
   'pypi-macaroon': (secret) => isPypiMacaroon(secret),
+  /** Base64 whose decoded form could be a secret: random bytes, or text that is not words, a URL, a reference... */
+  'base64-secret-like': (secret) => base64DecodesToSecretLike(secret),
   /** For assignment rules: the setting's name must not say it holds an id, a name, a type, a path... */
   'not-an-identifier-setting': (_secret, prefix = '') => !NOT_A_SECRET_NAME.test(prefix),
   /** ghp_/gho_/ghu_/ghs_/ghr_ + 30 random + 6 checksum. */
@@ -34,6 +37,12 @@ const validators: Record<string, Validator> = {
   /** npm_ + 30 random + 6 checksum (npm adopted GitHub's format in 2021). */
   'npm-checksum': (secret) => /^npm_[A-Za-z0-9]{36}$/.test(secret) && hasValidBase62Checksum(secret, 4),
 };
+
+/**
+ * Validators that only filter: they judge where the value sits or what it decodes to, not the value's own
+ * evidence (a checksum, a structure), so passing one does not raise a finding's confidence.
+ */
+export const FILTER_VALIDATORS: ReadonlySet<string> = new Set(['not-an-identifier-setting', 'base64-secret-like']);
 
 export function getValidator(name: string): Validator | undefined {
   return Object.hasOwn(validators, name) ? validators[name] : undefined;
