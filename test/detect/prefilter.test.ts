@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeywordMatcher } from '../../src/detect/prefilter.js';
 
@@ -40,5 +41,27 @@ describe('KeywordMatcher', () => {
     const text = 'a'.repeat(1 << 20);
     // Every position ends 'a'; positions from the 4th also end 'aaaa'.
     expect(matcher.findInString(text).length / 2).toBe((1 << 20) + (1 << 20) - 3);
+  });
+
+  it('finds exactly what a naive search finds, for any keywords and text (property)', () => {
+    // A small alphabet makes overlaps, shared prefixes and failure links common; the text also has
+    // upper case, characters in no keyword, and non-ASCII whose low byte is a keyword letter (U+0161).
+    const keyword = fc.stringMatching(/^[abc_\-:]{1,6}$/);
+    const text = fc.array(fc.constantFrom('a', 'b', 'c', 'A', 'B', '_', '-', ':', 'x', ' ', '\u0161', '\u00e9'), { maxLength: 200 }).map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(fc.uniqueArray(keyword, { minLength: 1, maxLength: 12 }), text, (keywords, haystack) => {
+        const matcher = new KeywordMatcher(keywords);
+        const lower = haystack.toLowerCase();
+        const expected: string[] = [];
+        for (let end = 1; end <= haystack.length; end++) {
+          const ending = keywords.filter((k) => end >= k.length && lower.slice(end - k.length, end) === k);
+          // Same order as the automaton reports them: longest first (its own output, then failure links).
+          ending.sort((x, y) => y.length - x.length);
+          for (const k of ending) expected.push(`${k}@${end}`);
+        }
+        expect(named(matcher, matcher.findInString(haystack))).toEqual(expected);
+      }),
+      { seed: 20261126, numRuns: 300 },
+    );
   });
 });
