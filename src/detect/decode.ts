@@ -34,8 +34,11 @@ export interface DecodedLine {
   regions: number[];
 }
 
-/** A base64 run long enough to hide a credential, in standard or URL-safe alphabet. */
-const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+/** A base64 run shorter than this is too short to hide a credential. */
+const MIN_BASE64_RUN = 16;
+/** 1 for the characters of standard and URL-safe base64 (padding aside). */
+const IS_BASE64 = new Uint8Array(128);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') IS_BASE64[char.charCodeAt(0)] = 1;
 /** Longer lines (minified code, data blobs) are not decoded: secrets in them sit on their own lines. */
 export const MAX_DECODED_LINE = 8192;
 
@@ -44,16 +47,27 @@ export function decodeBase64Line(line: string): DecodedLine | undefined {
   let text = '';
   let last = 0;
   const regions: number[] = [];
-  BASE64_RUN.lastIndex = 0;
-  let match: RegExpExecArray | null;
-  while ((match = BASE64_RUN.exec(line)) !== null) {
-    const run = match[0];
-    const decoded = decodeBase64Text(run);
+  // A hand-written scan for runs: the regex /[A-Za-z0-9+/_-]{16,}={0,2}/g retried up to 15 characters at
+  // every start, and these lines are every line with "token" or "secret" on them.
+  for (let i = 0; i < line.length; ) {
+    const code = line.charCodeAt(i);
+    if (code >= 128 || IS_BASE64[code] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < line.length && line.charCodeAt(i) < 128 && IS_BASE64[line.charCodeAt(i)] === 1) i++;
+    if (i - start < MIN_BASE64_RUN) continue;
+    let end = i;
+    if (line.charCodeAt(end) === 61) end++;
+    if (line.charCodeAt(end) === 61) end++;
+    i = end;
+    const decoded = decodeBase64Text(line.slice(start, end));
     if (decoded === undefined) continue;
-    text += line.slice(last, match.index);
-    regions.push(text.length, text.length + decoded.length, match.index, match.index + run.length);
+    text += line.slice(last, start);
+    regions.push(text.length, text.length + decoded.length, start, end);
     text += decoded;
-    last = match.index + run.length;
+    last = end;
   }
   if (regions.length === 0) return undefined;
   return { text: text + line.slice(last), encoding: 'base64', regions };
