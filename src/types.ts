@@ -45,6 +45,11 @@ export interface RuleSpec {
   path?: string;
   /** 0-3: a candidate yields to an overlapping one of a rule with a lower generality (rules/README.md). */
   generality?: number;
+  /**
+   * Every match starts at most this many characters before a keyword occurrence: the pattern is tried
+   * only at those positions instead of over a window (rules/README.md). Undefined: windows.
+   */
+  startsNearKeyword?: number;
   remediation: string;
   references: string[];
   examples: string[];

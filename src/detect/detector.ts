@@ -95,12 +95,22 @@ export class Detector {
   /** For each keyword of the matcher, the encoding it suggests looking for on its line (decode.ts). */
   private readonly decodeTriggers: (Encoding | undefined)[];
   private readonly wholeFileTrigger: number;
+  /**
+   * For rules with startsNearKeyword: how many characters before a keyword's end a match may start (the
+   * promise plus the longest keyword), the engine's prefix bound. Undefined for windowed rules.
+   */
+  private readonly anchorReach: (number | undefined)[];
 
   constructor(rules: readonly CompiledRule[]) {
     this.rules = rules;
     this.generality = new Map(rules.map((rule) => [rule.spec.id, rule.spec.generality ?? (rule.spec.builtin && rule.spec.credentialType.startsWith('generic') ? 3 : 0)]));
     this.genericRules = new Set(rules.flatMap((rule, index) => (this.generality.get(rule.spec.id)! > 0 ? [index] : [])));
     this.genericRuleIds = new Set([...this.genericRules].map((index) => rules[index]!.spec.id));
+    this.anchorReach = rules.map((rule) =>
+      rule.spec.startsNearKeyword === undefined || rule.spec.keywords.length === 0
+        ? undefined
+        : rule.spec.startsNearKeyword + Math.max(...rule.spec.keywords.map((keyword) => keyword.length)),
+    );
     const keywordIndex = new Map<string, number>();
     this.rulesByKeyword = [];
     this.keywordlessRules = [];
@@ -155,12 +165,21 @@ export class Detector {
     // so a hit inside a rule's current window only extends it. The line-end lookup is cached, which keeps
     // keyword-dense megabyte lines (minified bundles) linear.
     const windowsByRule = new Map<number, number[]>();
+    // Rules that promise their matches start near a keyword get the keyword spans instead of windows.
+    const anchorsByRule = new Map<number, number[]>();
     const lineEnds = new LineEndFinder(text);
+    const lineStarts = new LineStartFinder(text);
     for (let h = 0; h < hits.length; h += 2) {
       const keyword = hits[h]!;
       const end = hits[h + 1]!;
       const start = end - keywordLengths[keyword]!;
       for (const ruleIndex of this.rulesByKeyword[keyword]!) {
+        if (this.anchorReach[ruleIndex] !== undefined) {
+          let anchors = anchorsByRule.get(ruleIndex);
+          if (!anchors) anchorsByRule.set(ruleIndex, (anchors = []));
+          anchors.push(start, end);
+          continue;
+        }
         const forward = this.rules[ruleIndex]!.spec.multiline ? WINDOW_FORWARD_MULTILINE : WINDOW_FORWARD;
         let windows = windowsByRule.get(ruleIndex);
         if (!windows) windowsByRule.set(ruleIndex, (windows = []));
@@ -168,7 +187,7 @@ export class Detector {
         if (last > 0 && start <= windows[last]!) {
           windows[last] = Math.max(windows[last]!, lineEnds.windowEnd(end + forward));
         } else {
-          windows.push(windowStart(text, start), lineEnds.windowEnd(end + forward));
+          windows.push(lineStarts.windowStart(start), lineEnds.windowEnd(end + forward));
         }
       }
     }
@@ -187,6 +206,30 @@ export class Detector {
           const candidate = this.check(rule, text, secretStart, secretEnd, matchStart, lines, input.origin);
           if (candidate) into.push(candidate);
         });
+      }
+    }
+    for (const [ruleIndex, anchors] of anchorsByRule) {
+      const rule = this.rules[ruleIndex]!;
+      const into = this.genericRules.has(ruleIndex) ? generic : candidates;
+      const before = rule.spec.startsNearKeyword!;
+      const reach = this.anchorReach[ruleIndex]!;
+      const onMatch = (secretStart: number, secretEnd: number, matchStart: number) => {
+        const candidate = this.check(rule, text, secretStart, secretEnd, matchStart, lines, input.origin);
+        if (candidate) into.push(candidate);
+      };
+      // Anchors come in text order; a match consumes its text, as in a left-to-right scan. A failed try
+      // from `from` has ruled out every start up to from + reach, so dense keywords (a minified bundle
+      // full of "token") do not try the same starts again.
+      // Several matches may start before one keyword (names a negative alternative consumed), so each
+      // keyword is tried until the next possible start is past it.
+      let next = 0;
+      for (let a = 0; a < anchors.length; a += 2) {
+        const keywordEnd = anchors[a + 1]!;
+        next = Math.max(anchors[a]! - before, next);
+        while (next <= keywordEnd) {
+          const matchEnd = rule.pattern.matchStartingNear(text, next, reach, rule.spec.secretGroup, onMatch);
+          next = matchEnd === -1 ? next + reach + 1 : Math.max(matchEnd, next + 1);
+        }
       }
     }
     // A generic match that overlaps a provider-specific one is the same secret, named less precisely.
@@ -347,13 +390,31 @@ function overlaps(candidate: Candidate, start: number, end: number): boolean {
   return candidate.start < end && start < candidate.end;
 }
 
-function windowStart(text: string, keywordStart: number): number {
-  const limit = Math.max(0, keywordStart - WINDOW_BACK);
-  for (let i = keywordStart - 1; i >= limit; i--) {
-    const code = text.charCodeAt(i);
-    if (code === 10 || code === 13) return i + 1;
+/**
+ * Where a window for a keyword starting at `keywordStart` begins: the start of its line, but at most
+ * WINDOW_BACK before it. Keywords arrive in text order, so one forward sweep over the newlines serves
+ * every hit of a chunk (a backward scan per hit read up to 256 characters each time). Lines end at LF;
+ * a lone CR only makes a window start earlier, never later.
+ */
+class LineStartFinder {
+  private lineStart = 0;
+  private nextNewline: number;
+
+  constructor(private readonly text: string) {
+    this.nextNewline = text.indexOf('\n');
+    if (this.nextNewline === -1) this.nextNewline = text.length;
   }
-  return limit;
+
+  windowStart(keywordStart: number): number {
+    // A keyword overlapping an earlier, longer one may start before the last one: then look back.
+    if (keywordStart < this.lineStart) return Math.max(0, keywordStart - WINDOW_BACK, this.text.lastIndexOf('\n', keywordStart - 1) + 1);
+    while (this.nextNewline < keywordStart) {
+      this.lineStart = this.nextNewline + 1;
+      const newline = this.text.indexOf('\n', this.lineStart);
+      this.nextNewline = newline === -1 ? this.text.length : newline;
+    }
+    return Math.max(this.lineStart, keywordStart - WINDOW_BACK);
+  }
 }
 
 /**

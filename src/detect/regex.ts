@@ -24,6 +24,13 @@ export interface CompiledPattern {
   readonly engine: 'v8' | 're2js';
   /** Every non-overlapping match that lies inside text[from, to); offsets are into `text`. */
   forEachMatch(text: string, from: number, to: number, secretGroup: number, onMatch: MatchCallback): void;
+  /**
+   * The earliest match that starts in text[from, from + maxPrefix] (an engine-side lazy prefix, so one
+   * call tries every start), reported like forEachMatch; returns where it ends, or -1. For rules that
+   * promise their matches start near a keyword (RuleSpec.startsNearKeyword): trying the pattern only there
+   * costs a fraction of scanning a window with it.
+   */
+  matchStartingNear(text: string, from: number, maxPrefix: number, secretGroup: number, onMatch: MatchCallback): number;
   /** Whether the pattern matches anywhere in `text`. */
   test(text: string): boolean;
   /** Number of capture groups, to check `secretGroup` against. */
@@ -31,6 +38,9 @@ export interface CompiledPattern {
 }
 
 export class PatternError extends Error {}
+
+/** How far past its start an anchored match may reach on the linear engine (matchStartingNear). */
+const MAX_ANCHORED_MATCH = 64 * 1024;
 
 interface LeadingFlags {
   body: string;
@@ -78,6 +88,7 @@ function compileV8(pattern: string, vetted: boolean): CompiledPattern {
     throw new PatternError((error as Error).message);
   }
   let groupCount: number | undefined;
+  const prefixed = new Map<number, RegExp>();
   return {
     engine: 'v8',
     // Counting groups forces V8 to compile the pattern now; built-in rules were checked at build time,
@@ -100,6 +111,19 @@ function compileV8(pattern: string, vetted: boolean): CompiledPattern {
         if (group) onMatch(from + group[0], from + group[1], from + whole[0], from + whole[1]);
       }
     },
+    matchStartingNear(text, from, maxPrefix, secretGroup, onMatch) {
+      // Group 1 is the skipped prefix, so the rule's own groups move up by one.
+      let sticky = prefixed.get(maxPrefix);
+      if (!sticky) prefixed.set(maxPrefix, (sticky = new RegExp(`([\\s\\S]{0,${maxPrefix}}?)(?:${body})`, `yd${ignoreCase ? 'i' : ''}${dotAll ? 's' : ''}`)));
+      sticky.lastIndex = from;
+      const match = sticky.exec(text);
+      if (!match) return -1;
+      const start = match.indices![1]![1];
+      const end = match.indices![0]![1];
+      const group: [number, number] | undefined = secretGroup === 0 ? [start, end] : match.indices![secretGroup + 1];
+      if (group) onMatch(group[0], group[1], start, end);
+      return end;
+    },
   };
 }
 
@@ -113,6 +137,7 @@ function compileRe2js(pattern: string): CompiledPattern {
   } catch (error) {
     throw new PatternError(`not valid RE2 syntax: ${(error as Error).message}`);
   }
+  const prefixed = new Map<number, RE2JS>();
   return {
     engine: 're2js',
     groupCount: regex.groupCount(),
@@ -125,6 +150,21 @@ function compileRe2js(pattern: string): CompiledPattern {
         if (start < 0) continue;
         onMatch(from + start, from + matcher.end(secretGroup), from + matcher.start(0), from + matcher.end(0));
       }
+    },
+    matchStartingNear(text, from, maxPrefix, secretGroup, onMatch) {
+      let anchored = prefixed.get(maxPrefix);
+      if (!anchored) {
+        const flags = (ignoreCase ? RE2.CASE_INSENSITIVE : 0) | (dotAll ? RE2.DOTALL : 0);
+        prefixed.set(maxPrefix, (anchored = RE2.compile(`((?s:.){0,${maxPrefix}}?)(?:${body})`, flags)));
+      }
+      // Bounded so a rule that matches nowhere near costs its reach, not the rest of the file.
+      const matcher = anchored.matcher(text.slice(from, from + maxPrefix + MAX_ANCHORED_MATCH));
+      if (!matcher.lookingAt()) return -1;
+      const start = from + matcher.end(1);
+      const end = from + matcher.end(0);
+      const group = secretGroup === 0 ? 0 : secretGroup + 1;
+      if (matcher.start(group) >= 0) onMatch(group === 0 ? start : from + matcher.start(group), from + matcher.end(group), start, end);
+      return end;
     },
   };
 }

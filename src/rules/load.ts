@@ -100,6 +100,7 @@ export function ruleFromObject(raw: unknown, origin: string, builtin: boolean, i
     multiline: rule.multiline ?? false,
     ...(rule.path !== undefined ? { path: rule.path } : {}),
     ...(rule.generality !== undefined ? { generality: rule.generality } : {}),
+    ...(rule.startsNearKeyword !== undefined ? { startsNearKeyword: rule.startsNearKeyword } : {}),
     remediation: rule.remediation ?? 'Revoke this credential where it was issued, rotate it, and move the new one to a secret store.',
     references: rule.references ?? [],
     examples: rule.examples ?? [],
