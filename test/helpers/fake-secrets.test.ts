@@ -249,3 +249,114 @@ describe('errors', () => {
     expect(() => createFaker().expand('x=<<fake:nope>>')).toThrow(/unknown fake-secret kind "nope"/);
   });
 });
+
+/** A bech32 checker written from BIP-173 alone (not the generator's code), proven on its test vectors below. */
+function bech32Verifies(value: string): boolean {
+  if (value !== value.toLowerCase() && value !== value.toUpperCase()) return false;
+  const lower = value.toLowerCase();
+  const separator = lower.lastIndexOf('1');
+  if (separator < 1 || lower.length - separator - 1 < 6) return false;
+  const charset = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+  const data = [...lower.slice(separator + 1)].map((char) => charset.indexOf(char));
+  if (data.includes(-1)) return false;
+  const hrp = [...lower.slice(0, separator)].map((char) => char.charCodeAt(0));
+  const values = [...hrp.map((c) => c >> 5), 0, ...hrp.map((c) => c & 31), ...data];
+  const generator = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+  let chk = 1;
+  for (const v of values) {
+    const b = Math.floor(chk / 2 ** 25);
+    chk = ((chk % 2 ** 25) * 32) ^ v;
+    generator.forEach((g, i) => {
+      if (Math.floor(b / 2 ** i) % 2 === 1) chk = (chk ^ g) >>> 0;
+    });
+  }
+  return chk === 1;
+}
+
+describe('kinds for keys, hashes and bot tokens', () => {
+  it('the test bech32 checker accepts BIP-173 valid strings and rejects invalid ones', () => {
+    for (const valid of ['A12UEL5L', 'a12uel5l', 'abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw', 'split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w']) {
+      expect(bech32Verifies(valid), valid).toBe(true);
+    }
+    for (const invalid of ['a12uel5m', 'A12uEL5L', 'abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxx', 'pzry9x0s0muk']) {
+      expect(bech32Verifies(invalid), invalid).toBe(false);
+    }
+  });
+
+  it('bech32 and BECH32 make checksummed values: HRP, 1, 32 bytes as 52 characters, 6 of checksum', () => {
+    for (const value of draws('bech32:age', 30)) {
+      expect(value).toMatch(/^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/);
+      expect(bech32Verifies(value)).toBe(true);
+    }
+    for (const value of draws('BECH32:bc:20', 30)) {
+      expect(value).toMatch(/^BC1[0-9A-Z]{38}$/);
+      expect(bech32Verifies(value)).toBe(true);
+    }
+  });
+
+  it('age-identity completes AGE-SECRET-KEY-1 into a checksummed age identity', () => {
+    for (const value of draws('age-identity', 30)) {
+      expect(value).toMatch(/^[02-9AC-HJ-NP-Z]{58}$/);
+      expect(bech32Verifies(`AGE-SECRET-KEY-1${value}`)).toBe(true);
+      expect(bech32Verifies(`AGE-SECRET-KEY-1${value.slice(0, -1)}${value.endsWith('Q') ? 'P' : 'Q'}`)).toBe(false);
+    }
+  });
+
+  it('wireguard-key is 32 clamped bytes in base64, as wg genkey prints', () => {
+    for (const value of draws('wireguard-key')) {
+      expect(value).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      const key = Buffer.from(value, 'base64');
+      expect(key).toHaveLength(32);
+      expect(key[0]! & 7).toBe(0);
+      expect(key[31]! & 0xc0).toBe(0x40);
+    }
+  });
+
+  it('crypt makes each crypt(3) scheme with its salt and digest lengths', () => {
+    const shapes: [string, RegExp][] = [
+      ['crypt', /^\$6\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{85}[./01]$/],
+      ['crypt:5', /^\$5\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{42}[./0-9A-D]$/],
+      ['crypt:1', /^\$1\$[./0-9A-Za-z]{8}\$[./0-9A-Za-z]{21}[./01]$/],
+      ['crypt:apr1', /^\$apr1\$[./0-9A-Za-z]{8}\$[./0-9A-Za-z]{21}[./01]$/],
+      ['crypt:y', /^\$y\$j9T\$[./0-9A-Za-z]{22}\$[./0-9A-Za-z]{43}$/],
+      // bcrypt: 22 salt characters, the last one of .Oeu; 31 hash characters, the last one of 16.
+      ['crypt:2b', /^\$2b\$12\$[./A-Za-z0-9]{21}[.Oeu][./A-Za-z0-9]{30}[.CGKOSWaeimquy26]$/],
+      ['crypt:2y:10', /^\$2y\$10\$[./A-Za-z0-9]{21}[.Oeu][./A-Za-z0-9]{30}[.CGKOSWaeimquy26]$/],
+    ];
+    for (const [kind, shape] of shapes) for (const value of draws(kind, 30)) expect(value, kind).toMatch(shape);
+    expect(() => createFaker().make('crypt:7')).toThrow(/crypt id/);
+    expect(() => createFaker().make('crypt:2b:40')).toThrow(/bcrypt cost/);
+  });
+
+  it('basic-auth is base64 of user:password, with the user asked for', () => {
+    for (const value of draws('basic-auth:deploy', 30)) {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      expect(Buffer.from(decoded).toString('base64')).toBe(value);
+      expect(decoded).toMatch(/^deploy:[A-Za-z0-9][A-Za-z0-9!@#%^*_+-]{13,23}$/);
+    }
+    for (const value of draws('basic-auth', 30)) expect(Buffer.from(value, 'base64').toString('utf8')).toMatch(/^[a-z-]+:[^:]{14,24}$/);
+  });
+
+  it('discord-bot starts with the base64 of a 17-19 digit user id, then a timestamp and an HMAC', () => {
+    for (const value of draws('discord-bot')) {
+      const [id, timestamp, hmac, ...rest] = value.split('.');
+      expect(rest).toEqual([]);
+      expect(Buffer.from(id!, 'base64url').toString('latin1')).toMatch(/^[1-9][0-9]{16,18}$/);
+      expect(id).toMatch(/^(?:M[Tjz]|N[DTjz]|O[DT])[A-Za-z0-9_-]{21,25}$/);
+      expect(timestamp).toMatch(/^[A-Za-z0-9_-]{6}$/);
+      expect(hmac).toMatch(/^[A-Za-z0-9_-]{38}$/);
+    }
+  });
+
+  it('sentry-org is sntrys_ + base64 of its JSON payload + _ + 43 base64 characters', () => {
+    for (const value of draws('sentry-org', 30)) {
+      const match = /^sntrys_(eyJ[A-Za-z0-9+/]+={0,2})_([A-Za-z0-9+/]{43})$/.exec(value);
+      expect(match, value.slice(0, 12)).not.toBeNull();
+      const payload = JSON.parse(Buffer.from(match![1]!, 'base64').toString('utf8')) as Record<string, unknown>;
+      expect(Object.keys(payload)).toEqual(['iat', 'url', 'region_url', 'org']);
+      expect(typeof payload.iat).toBe('number');
+      expect(payload.url).toBe('https://sentry.io');
+      expect(payload.org).toMatch(/^[a-z]+-[a-z]+$/);
+    }
+  });
+});

@@ -42,6 +42,23 @@
  *                                   sk-ant-api03-/sk-ant-admin01- + 93 base64url + AA
  *   uuid                            a lower-case version 4 UUID
  *   mailgun-key                     32 hex + - + 8 hex + - + 8 hex (Mailgun's current key shape)
+ *   bech32:HRP[:BYTES]              BIP-173 bech32: HRP + 1 + BYTES (default 32) random bytes in 5-bit groups +
+ *                                   6-character checksum, lower case (age1…: "bech32:age")
+ *   BECH32:HRP[:BYTES]              the same, upper case
+ *   age-identity                    what follows AGE-SECRET-KEY-1 in an age identity: 32 bytes and the
+ *                                   checksum over HRP age-secret-key-, upper case (58 characters); the
+ *                                   prefix stays in the template, where the placeholder check allows "SECRET"
+ *   wireguard-key                   a Curve25519 private key as wg genkey prints it: 32 clamped bytes, base64
+ *                                   (44 characters ending in =)
+ *   crypt[:ID[:COST]]               a crypt(3) hash: ID 6 (default; sha512crypt), 5, 1 (md5crypt), apr1, y
+ *                                   (yescrypt) or 2b/2y/2a (bcrypt, COST default 12); salt and hash in crypt's
+ *                                   ./0-9A-Za-z alphabet, last character limited to the bits it carries
+ *   basic-auth[:USER]               base64 of USER:password (USER drawn from a list by default), as in an
+ *                                   Authorization: Basic header or a Docker config.json auth
+ *   discord-bot                     base64 of a 17-19 digit user id (so it starts MT…/Nj…/OT…) + . + 6
+ *                                   base64url (timestamp) + . + 38 base64url (HMAC)
+ *   sentry-org                      sntrys_ + base64 of the JSON payload ({"iat":…,"url":…,"region_url":…,
+ *                                   "org":…}) + _ + 43 base64
  *
  * Unknown kinds and malformed arguments throw.
  */
@@ -241,6 +258,99 @@ function gitlabRoutable(random: Rng, prefix: string): string {
 
 type Generator = (random: Rng, args: string[], kind: string) => string;
 
+function randomBytes(random: Rng, count: number): number[] {
+  return Array.from({ length: count }, () => random.int(256));
+}
+
+const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+const BECH32_GENERATOR = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+
+/** BIP-173's checksum function over 5-bit values. */
+function bech32Polymod(values: readonly number[]): number {
+  let checksum = 1;
+  for (const value of values) {
+    const top = checksum >>> 25;
+    checksum = (((checksum & 0x1ffffff) << 5) ^ value) >>> 0;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) checksum = (checksum ^ BECH32_GENERATOR[i]!) >>> 0;
+  }
+  return checksum;
+}
+
+function hrpArgument(kind: string, hrp: string | undefined): string {
+  if (!hrp || !/^[a-z!-@[-`{-~]+$/i.test(hrp)) throw new Error(`fake-secret kind "${kind}" needs a human-readable part, as in "bech32:age"`);
+  return hrp.toLowerCase();
+}
+
+/** `bytes` random bytes regrouped into 5-bit values, with BIP-173's checksum over HRP and data. */
+function bech32(random: Rng, hrp: string, bytes: number): string {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const data: number[] = [];
+    let accumulator = 0;
+    let bits = 0;
+    for (const byte of randomBytes(random, bytes)) {
+      accumulator = (accumulator << 8) | byte;
+      bits += 8;
+      while (bits >= 5) {
+        bits -= 5;
+        data.push((accumulator >>> bits) & 31);
+      }
+      accumulator &= (1 << bits) - 1;
+    }
+    if (bits > 0) data.push((accumulator << (5 - bits)) & 31);
+    const expanded = [...hrp].map((c) => c.charCodeAt(0) >> 5).concat([0], [...hrp].map((c) => c.charCodeAt(0) & 31));
+    const polymod = bech32Polymod([...expanded, ...data, 0, 0, 0, 0, 0, 0]) ^ 1;
+    const checksum = Array.from({ length: 6 }, (_, i) => (polymod >>> (5 * (5 - i))) & 31);
+    const encoded = [...data, ...checksum].map((value) => BECH32_CHARSET[value]).join('');
+    if (!/(.)\1\1\1/.test(encoded)) return `${hrp}1${encoded}`;
+  }
+  throw new Error('cannot make a bech32 value');
+}
+
+const CRYPT_ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const CRYPT = { chars: CRYPT_ALPHABET, classes: [UPPER, LOWER, DIGITS] } satisfies Alphabet;
+/** bcrypt's alphabet orders ./A-Za-z0-9: its last salt and hash characters carry 2 and 4 bits. */
+const BCRYPT = { chars: './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', classes: [UPPER, LOWER, DIGITS] } satisfies Alphabet;
+
+/**
+ * `length` crypt characters whose last one encodes only `lastBits` bits (the digest's leftover): the low
+ * bits in crypt's little-endian encoding (sha-crypt, md5crypt, yescrypt), the high bits in bcrypt's.
+ */
+function cryptDigest(random: Rng, alphabet: Alphabet, length: number, lastBits: number): string {
+  const body = draw(random, alphabet, length - 1);
+  const value = random.int(1 << lastBits);
+  return body + alphabet.chars[alphabet === BCRYPT ? value << (6 - lastBits) : value]!;
+}
+
+function cryptHash(random: Rng, id: string, cost: string | undefined, kind: string): string {
+  switch (id) {
+    case '6':
+      return `$6$${draw(random, CRYPT, 16)}$${cryptDigest(random, CRYPT, 86, 2)}`;
+    case '5':
+      return `$5$${draw(random, CRYPT, 16)}$${cryptDigest(random, CRYPT, 43, 4)}`;
+    case '1':
+    case 'apr1':
+      return `$${id}$${draw(random, CRYPT, 8)}$${cryptDigest(random, CRYPT, 22, 2)}`;
+    case 'y':
+      return `$y$j9T$${draw(random, CRYPT, 22)}$${cryptDigest(random, CRYPT, 43, 4)}`;
+    case '2a':
+    case '2b':
+    case '2y': {
+      const rounds = cost === undefined ? 12 : Number(cost);
+      if (!Number.isInteger(rounds) || rounds < 4 || rounds > 31) throw new Error(`fake-secret kind "${kind}" needs a bcrypt cost from 4 to 31`);
+      // Salt: 16 bytes in 22 characters (the last carries 2 bits); hash: 23 bytes in 31 (the last carries 4).
+      const lastBits = (chars: number, bytes: number) => 6 - (chars * 6 - bytes * 8);
+      const salt = cryptDigest(random, BCRYPT, 22, lastBits(22, 16));
+      const hash = cryptDigest(random, BCRYPT, 31, lastBits(31, 23));
+      return `$${id}$${String(rounds).padStart(2, '0')}$${salt}${hash}`;
+    }
+    default:
+      throw new Error(`fake-secret kind "${kind}" needs a crypt id: 6, 5, 1, apr1, y, 2a, 2b or 2y`);
+  }
+}
+
+const BASIC_AUTH_USERS = ['deploy', 'ci-bot', 'jenkins', 'svc-billing', 'metrics', 'registry-pull'];
+const ORG_WORDS = ['acme', 'northwind', 'globex', 'initech', 'umbrella', 'hooli', 'vandelay', 'stark', 'wayne', 'tyrell'];
+
 const GITHUB_PREFIXES = ['ghp', 'gho', 'ghu', 'ghs', 'ghr'] as const;
 
 const GENERATORS: Record<string, Generator> = {
@@ -338,6 +448,28 @@ const GENERATORS: Record<string, Generator> = {
         : { sub: String(r.range(1e6, 9e6)), name: `user${r.range(100, 999)}`, iat: now - r.int(1e6), exp: variant === 'expired' ? now - 86_400 : now + 3600 };
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}.${draw(r, ALPHABETS.base64url, 43)}`;
+  },
+
+  bech32: (r, [hrp, bytes], kind) => bech32(r, hrpArgument(kind, hrp), bytes === undefined ? 32 : lengthArgument(kind, bytes)),
+  BECH32: (r, [hrp, bytes], kind) => bech32(r, hrpArgument(kind, hrp), bytes === undefined ? 32 : lengthArgument(kind, bytes)).toUpperCase(),
+  'age-identity': (r) => bech32(r, 'age-secret-key-', 32).slice('age-secret-key-1'.length).toUpperCase(),
+  'wireguard-key': (r) => {
+    const key = randomBytes(r, 32);
+    // X25519 clamping, as wg genkey applies it.
+    key[0]! &= 248;
+    key[31] = (key[31]! & 127) | 64;
+    return Buffer.from(key).toString('base64');
+  },
+  crypt: (r, [id = '6', cost], kind) => cryptHash(r, id, cost, kind),
+  'basic-auth': (r, [user]) => Buffer.from(`${user ?? r.pick(BASIC_AUTH_USERS)}:${password(r, r.range(14, 24), PASSWORD_SYMBOLS)}`).toString('base64'),
+  'discord-bot': (r) => {
+    const id = Buffer.from(numericId(r, r.range(17, 19))).toString('base64url');
+    return `${id}.${draw(r, ALPHABETS.base64url, 6)}.${draw(r, ALPHABETS.base64url, 38)}`;
+  },
+  'sentry-org': (r) => {
+    const org = `${r.pick(ORG_WORDS)}-${r.pick(ORG_WORDS)}`;
+    const payload = { iat: 1_767_225_600 - r.int(1e7) + r.int(1e6) / 1e6, url: 'https://sentry.io', region_url: 'https://us.sentry.io', org };
+    return `sntrys_${Buffer.from(JSON.stringify(payload)).toString('base64')}_${draw(r, ALPHABETS.base64, 43)}`;
   },
 
   /** A PyPI API token: a version-2 macaroon whose location is pypi.org, then random caveats. */
