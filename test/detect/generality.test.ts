@@ -26,6 +26,13 @@ describe('generality: the most specific rule names a secret', () => {
     expect(rulesFound(builtin, `curl -H "Authorization: Bearer ${faker.make('jwt:service_role')}" https://x.supabase.co/rest/v1/`)).toEqual(['supabase-service-role-key']);
   });
 
+  it('a token inside Basic credentials is the provider’s, found by decoding; a plain password stays a Basic credential', () => {
+    const token = faker.make('github:ghp');
+    const found = builtin.detect({ origin: { path: '.gitconfig', source: 'worktree' }, text: `[http]\n\textraheader = AUTHORIZATION: basic ${Buffer.from(`ci:${token}`).toString('base64')}\n` });
+    expect(found.map((candidate) => [candidate.ruleId, candidate.secret, candidate.decoded])).toEqual([['github-pat-classic', token, 'base64']]);
+    expect(rulesFound(builtin, `curl -H "Authorization: Basic ${faker.make('basic-auth:deploy')}" https://api.acme.io/v1/orders`)).toEqual(['http-basic-auth-header']);
+  });
+
   it('an opaque bearer token is still reported by the header rule', () => {
     expect(rulesFound(builtin, `Authorization: Bearer ${faker.make('alnum:40')}`)).toEqual(['http-bearer-token']);
   });
