@@ -471,6 +471,9 @@ function summaryForStderr(report: Report): string {
 
 async function startProgress(io: CliIO, options: CommonOptions) {
   if (!options.progress || options.quiet || !io.stderr.isTTY || io.stderr !== process.stderr) return undefined;
+  // A terminal that reports no width (a pty nobody sized: `script`, some CI runners) makes ora divide by
+  // zero and clear lines forever, and the scan never ends.
+  if (!process.stderr.columns) return undefined;
   const { default: ora } = await import('ora');
   const spinner = ora({ text: 'scanning…', stream: process.stderr }).start();
   let lastUpdate = 0;

@@ -142,3 +142,12 @@ describe('secrecy of secretscan ci', () => {
     expect(found.length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('the spinner', () => {
+  it.runIf(hasScript())('regression: a terminal that reports no width does not hang the scan', async () => {
+    const { screen, timedOut } = await cli.terminal(['scan'], root, { timeoutMs: 15_000 });
+    expect(timedOut).toBe(false);
+    expect(screen).toMatch(/secrets \(.*\) in \d+ locations/);
+    expect(screen.length).toBeLessThan(1024 * 1024);
+  });
+});
