@@ -47,7 +47,7 @@ function compile(entry: AllowlistConfig, where: string): CompiledAllowlist {
     try {
       return compilePattern(pattern, false);
     } catch (error) {
-      throw new AllowlistError(`${where}.regexes[${index}]: ${(error as Error).message}`);
+      throw new AllowlistError(`${where}.regexes[${index}]: ${withoutPattern((error as Error).message, pattern)}`);
     }
   });
   return {
@@ -55,6 +55,16 @@ function compile(entry: AllowlistConfig, where: string): CompiledAllowlist {
     regexes,
     stopwords: (entry.stopwords ?? []).map((word) => word.toLowerCase()),
   };
+}
+
+/**
+ * The engine's message quotes the pattern, and an allowlist regex is often the very secret being allowed
+ * (a literal token): show only its start. The index in `where` already says which entry it is.
+ */
+function withoutPattern(message: string, pattern: string): string {
+  const preview = (text: string) => (text.length < 12 ? text : `${text.slice(0, 6)}…`);
+  const text = pattern.length >= 12 ? message.split(pattern).join(preview(pattern)) : message;
+  return text.replace(/`([^`]{12,})`/g, (_quoted, inner: string) => `\`${preview(inner)}\``);
 }
 
 function secretMatches(list: CompiledAllowlist | undefined, secret: string): boolean {

@@ -151,3 +151,28 @@ describe('the spinner', () => {
     expect(screen.length).toBeLessThan(1024 * 1024);
   });
 });
+
+describe('secrecy of error messages', () => {
+  async function withFile(name: string, content: (secret: string) => string) {
+    const dir = await mkdtemp(join(work, 'errors-'));
+    await writeFile(join(dir, 'a.txt'), 'nothing\n');
+    // A token from the planted tree: the config holds what a person would paste in to allow it.
+    const secret = reported.find((value) => value.startsWith('ghp_'))!;
+    await writeFile(join(dir, name), content(secret));
+    return { dir, secret };
+  }
+
+  async function refused(file: string, content: (secret: string) => string) {
+    const { dir, secret } = await withFile(file, content);
+    const run = await cli.run(['scan'], dir, env());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^secretscan: .*\n$/);
+    return { run, secret };
+  }
+
+  it('regression: an allowlist regex that does not compile is named without quoting the secret in it', async () => {
+    const { run, secret } = await refused('.secretscanrc', (s) => `allowlist:\n  regexes: ['${s}(']\n`);
+    expect(run.stderr).toMatch(/allowlist\.regexes\[0\]: not valid RE2 syntax: .*missing closing \)/);
+    expect(leaks(run.stdout + run.stderr, [secret], 'allowlist')).toEqual([]);
+  });
+});
