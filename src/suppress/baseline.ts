@@ -91,7 +91,7 @@ export function parseBaseline(text: string, file: string): Baseline {
     document = JSON.parse(text);
   } catch (error) {
     throw new BaselineError(
-      `${file}: not valid JSON (${(error as Error).message}); resolve any merge conflict in it, or delete it and run "secretscan baseline" to write it again`,
+      `${file}: not valid JSON (${withoutExcerpt((error as Error).message)}); resolve any merge conflict in it, or delete it and run "secretscan baseline" to write it again`,
     );
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
@@ -231,7 +231,7 @@ export function todayUtc(now: Date = new Date()): string {
 }
 
 function checkEntry(id: string, value: unknown, file: string): BaselineEntry {
-  const where = `${file}: entry "${id.length > 40 ? `${id.slice(0, 40)}…` : id}"`;
+  const where = `${file}: entry "${FINDING_ID.test(id) ? id : shortQuote(id)}"`;
   if (!FINDING_ID.test(id)) {
     throw new BaselineError(`${where}: keys are finding ids (32 lower-case hex characters, as "id" in the JSON report); fix the key or remove the line`);
   }
@@ -241,7 +241,7 @@ function checkEntry(id: string, value: unknown, file: string): BaselineEntry {
   const fields = value as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
     if (!ENTRY_KEYS.has(key)) {
-      throw new BaselineError(`${where}: unknown key "${key}" (allowed: ruleId, path, reason, expires); fix the typo, so that it is not silently ignored`);
+      throw new BaselineError(`${where}: unknown key "${shortQuote(key)}" (allowed: ruleId, path, reason, expires); fix the typo, so that it is not silently ignored`);
     }
   }
   for (const key of ['ruleId', 'path'] as const) {
@@ -251,7 +251,7 @@ function checkEntry(id: string, value: unknown, file: string): BaselineEntry {
     throw new BaselineError(`${where}: "reason" must be a string; fix the line`);
   }
   if (fields.expires !== undefined && !isIsoDate(fields.expires)) {
-    throw new BaselineError(`${where}: "expires" must be a date as YYYY-MM-DD, got ${JSON.stringify(fields.expires)}; fix the line`);
+    throw new BaselineError(`${where}: "expires" must be a date as YYYY-MM-DD, got ${typeof fields.expires === 'string' ? `"${shortQuote(fields.expires)}"` : shortQuote(JSON.stringify(fields.expires) ?? 'nothing')}; fix the line`);
   }
   return {
     id,
@@ -260,6 +260,19 @@ function checkEntry(id: string, value: unknown, file: string): BaselineEntry {
     ...(fields.reason !== undefined ? { reason: fields.reason as string } : {}),
     ...(fields.expires !== undefined ? { expires: fields.expires as string } : {}),
   };
+}
+
+/**
+ * Text from the file, in an error: a secret pasted into the wrong place (a key, a date) must not reach a
+ * CI log whole, so anything that long is cut to its start. Keys, dates and typos are shorter than that.
+ */
+function shortQuote(text: string): string {
+  return text.length < 12 ? text : `${text.slice(0, 6)}…`;
+}
+
+/** V8 quotes the text around a JSON syntax error (`Unexpected token 'g', "ghp_AbCdEf"... is not valid JSON`). */
+function withoutExcerpt(message: string): string {
+  return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
 }
 
 function isIsoDate(value: unknown): value is string {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CI_CHECKS, LITERAL_VALUE_CHECKS } from '../../src/ci/rules.js';
+import { createFaker } from '../helpers/fake-secrets.js';
 import { buildPlantedTree, checkable, hasScript, leaks, snapshotCli, type Cli } from './helpers-outputs.js';
 
 /** CI checks that report a practice, not a value: their "secret" is a description, not a credential. */
@@ -174,5 +175,28 @@ describe('secrecy of error messages', () => {
     const { run, secret } = await refused('.secretscanrc', (s) => `allowlist:\n  regexes: ['${s}(']\n`);
     expect(run.stderr).toMatch(/allowlist\.regexes\[0\]: not valid RE2 syntax: .*missing closing \)/);
     expect(leaks(run.stdout + run.stderr, [secret], 'allowlist')).toEqual([]);
+  });
+
+  it.each([
+    ['whose key is not a finding id', (s: string) => `{\n  "${s}": { "ruleId": "github-pat-classic", "path": "a.txt" },\n  "$secretscan": { "baseline": 1 }\n}\n`, /keys are finding ids/],
+    ['with an unknown key in an entry', (s: string) => `{\n  "0123456789abcdef0123456789abcdef": { "ruleId": "x", "path": "a.txt", "${s}": 1 },\n  "$secretscan": { "baseline": 1 }\n}\n`, /unknown key/],
+    ['with a bad expiry', (s: string) => `{\n  "0123456789abcdef0123456789abcdef": { "ruleId": "x", "path": "a.txt", "expires": "${s}" },\n  "$secretscan": { "baseline": 1 }\n}\n`, /"expires" must be a date/],
+  ])('regression: a baseline %s is named without quoting the secret in it', async (_name, content, message) => {
+    const { run, secret } = await refused('.secretscan-baseline.json', content);
+    expect(run.stderr).toMatch(message);
+    expect(leaks(run.stdout + run.stderr, [secret], 'baseline')).toEqual([]);
+  });
+
+  it('regression: a --baseline that names a password file is refused without quoting the password', async () => {
+    // V8 quotes a short JSON text whole in its syntax error (up to 20 characters): a password file is one.
+    const faker = createFaker(77);
+    let password = '';
+    while (!/^[a-eg-mo-su-zA-Z]/.test(password)) password = faker.make('password:20');
+    const dir = await mkdtemp(join(work, 'errors-'));
+    await writeFile(join(dir, 'db-password'), password);
+    const run = await cli.run(['scan', '--baseline', 'db-password'], dir, env());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^secretscan: db-password: not valid JSON \(Unexpected token/);
+    expect(leaks(run.stdout + run.stderr, [password], 'baseline')).toEqual([]);
   });
 });
