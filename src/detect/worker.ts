@@ -11,15 +11,17 @@ import type { WorkerReply, WorkerRequest } from './pool.js';
 const { rules } = workerData as { rules: RuleSpec[] };
 const detector = new Detector(await compileRules(rules));
 
-parentPort!.on('message', (request: WorkerRequest) => {
-  let reply: WorkerReply;
+parentPort!.on('message', (batch: WorkerRequest[]) => {
+  parentPort!.postMessage(batch.map(detectOne));
+});
+
+function detectOne(request: WorkerRequest): WorkerReply {
   try {
     const candidates = detector.detect({ origin: { path: request.path, source: request.source }, bytes: request.bytes });
     // The origin is the main thread's to attach: it does not need to cross the thread boundary.
-    reply = { id: request.id, candidates: candidates.map(({ origin: _origin, ...candidate }) => candidate) };
+    return { id: request.id, candidates: candidates.map(({ origin: _origin, ...candidate }) => candidate) };
   } catch (error) {
-    reply = { id: request.id, candidates: [], error: String((error as Error).message ?? error) };
+    return { id: request.id, candidates: [], error: String((error as Error).message ?? error) };
   }
-  parentPort!.postMessage(reply);
-});
+}
 parentPort!.postMessage({ ready: true });

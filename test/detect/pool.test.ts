@@ -37,6 +37,18 @@ describe('DetectionPool', () => {
     }
   });
 
+  it('settles every file of a burst of small ones, sent in batches while the worker is busy', async () => {
+    const pool = DetectionPool.create([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], 1)!;
+    try {
+      const submitted = Array.from({ length: 300 }, (_, i) => pool.trySubmit({ path: `f${i}.ts`, source: 'worktree' }, Buffer.from(i % 3 === 0 ? `k = "${SECRET}"\n` : `nothing ${i}\n`)));
+      expect(submitted.every((promise) => promise !== undefined)).toBe(true);
+      const results = await Promise.all(submitted);
+      expect(results.map((candidates) => candidates.map((c) => c.origin.path))).toEqual(Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? [`f${i}.ts`] : [])));
+    } finally {
+      await pool.close();
+    }
+  });
+
   it.each([
     [1, 0],
     [2, 1],
