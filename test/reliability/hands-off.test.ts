@@ -9,7 +9,7 @@
  * time, so a before/after listing of it would not say who made what.
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, utimes } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,22 @@ describe('secretscan changes nothing it scans', () => {
     // The control: git status does refresh the index here, and the fingerprint sees it.
     git(['status', '--porcelain']);
     expect(changes(before, await fingerprint(repo.root)).map((line) => line.replace(/:.*/, ''))).toContain('changed .git/index');
+  });
+
+  it.each([
+    ['git', ['git', '-f', 'json']],
+    ['git --staged', ['git', '--staged', '-f', 'json']],
+  ])('%s with the built-in engine (no git on PATH)', async (_name, args) => {
+    // isomorphic-git reads the index and objects itself: it must not write them back either.
+    const nodeOnly = join(work, 'node-only');
+    await mkdir(nodeOnly, { recursive: true });
+    await symlink(process.execPath, join(nodeOnly, 'node')).catch(() => undefined);
+    const before = await fingerprint(repo.root);
+    const run = await cli.run(args, repo.root, { ...env(), PATH: nodeOnly });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/isomorphic-git/);
+    expect(changes(before, await fingerprint(repo.root))).toEqual([]);
+    expect(await readdir(childTmp)).toEqual([]);
   });
 
   it('baseline writes its own file and nothing else', async () => {
