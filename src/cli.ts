@@ -24,6 +24,7 @@ import { AllowlistError } from './suppress/allowlist.js';
 import { prepareScan, scan, type ScanOptions } from './scan.js';
 import { GitError, gitOutput } from './sources/git.js';
 import { ScanInterrupted, interruptSources } from './sources/interrupt.js';
+import { expandTargets, TargetPatternError } from './sources/targets.js';
 import { terminateAllPools } from './detect/pool.js';
 import { SEVERITIES, type RuleSpec, type ScanKind, type ScanResult, type Severity } from './types.js';
 import { ruleSeverity } from './score/score.js';
@@ -105,7 +106,7 @@ export async function run(argv: string[], ioOverrides: Partial<CliIO> = {}): Pro
       io.stderr.write(`secretscan: ${message}; run "secretscan --help" for usage\n`);
       return 2;
     }
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof RuleLoadError || error instanceof AllowlistError || error instanceof GitError || error instanceof BaselineError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof RuleLoadError || error instanceof AllowlistError || error instanceof GitError || error instanceof BaselineError || error instanceof TargetPatternError) {
       io.stderr.write(`secretscan: ${error.message}\n`);
       return 2;
     }
@@ -346,6 +347,7 @@ async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptio
   }
   const fullOptions: ScanOptions = {
     ...scanOptions,
+    ...(scanOptions.targets ? { targets: await expandTargets(io.cwd, scanOptions.targets) } : {}),
     configPath: options.config,
     rulePaths: options.rules,
     exclude: options.exclude,

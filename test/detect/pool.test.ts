@@ -43,7 +43,7 @@ describe('DetectionPool', () => {
       const submitted = Array.from({ length: 300 }, (_, i) => pool.trySubmit({ path: `f${i}.ts`, source: 'worktree' }, Buffer.from(i % 3 === 0 ? `k = "${SECRET}"\n` : `nothing ${i}\n`)));
       expect(submitted.every((promise) => promise !== undefined)).toBe(true);
       const results = await Promise.all(submitted);
-      expect(results.map((candidates) => candidates.map((c) => c.origin.path))).toEqual(Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? [`f${i}.ts`] : [])));
+      expect(results.map((candidates) => candidates!.map((c) => c.origin.path))).toEqual(Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? [`f${i}.ts`] : [])));
     } finally {
       await pool.close();
     }
