@@ -9,7 +9,7 @@
  * ancestor (a cycle) becomes null, so the tree is a DAG; code that walks everything uses walk(), which visits
  * each node once (a billion-laughs file costs one visit per distinct node).
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 
 export interface Scalar {
   kind: 'scalar';
@@ -211,17 +211,31 @@ function shiftOffsets(documents: (Node | null)[], original: (offset: number) => 
 class YamlConverter {
   private readonly done = new Map<YamlNode, Node | null>();
   private readonly building = new Set<YamlNode>();
+  /**
+   * Each alias's target, found in one pass. `Alias.resolve(document)` walks the whole document on every
+   * call, which made a file of n aliases cost n × its size (seconds for a 10 KB alias-dense workflow).
+   */
+  private readonly targets = new Map<Alias, YamlNode | undefined>();
 
   constructor(
-    private readonly document: Document.Parsed,
+    document: Document.Parsed,
     private readonly source: string,
-  ) {}
+  ) {
+    // The same rule as yaml's own resolve(): the last node with that anchor before the alias, in document order.
+    const anchors = new Map<string, YamlNode>();
+    visit(document, {
+      Node: (_key, node) => {
+        if (isAlias(node)) this.targets.set(node, anchors.get(node.source));
+        else if (node.anchor) anchors.set(node.anchor, node);
+      },
+    });
+  }
 
   convert(node: YamlNode | null | undefined, depth = 0): Node | null {
     if (!node) return null;
     if (depth > MAX_DEPTH) throw new ParseError(`nesting deeper than ${MAX_DEPTH} levels`, node.range?.[0] ?? 0);
     if (isAlias(node)) {
-      const target = node.resolve(this.document) as YamlNode | undefined;
+      const target = this.targets.get(node);
       if (!target || this.building.has(target)) return null;
       return this.convert(target, depth + 1);
     }
