@@ -3,7 +3,7 @@
  * schema/config.schema.json, and resolved so that every path in it is relative to the config file.
  * Errors are one line that names the file and the key.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { validateConfig } from '../generated/schema-validators.js';
 import { loadRuleSource, ruleFromObject } from '../rules/load.js';
@@ -82,6 +82,7 @@ export async function loadConfig(options: { explicitPath?: string; searchFrom: s
 
   const filepath = found.filepath;
   const config = found.isEmpty || found.config == null ? {} : found.config;
+  checkExpansion(config, filepath);
   if (!validateConfig(config)) {
     throw new ConfigError(`${filepath}: ${describeSchemaErrors(validateConfig.errors)}; see .secretscanrc.example for the keys and their values`);
   }
@@ -105,6 +106,37 @@ async function readWith<T>(load: () => Promise<T>, where: string): Promise<T> {
     const message = String((error as Error).message ?? error).split('\n')[0];
     const path = (error as { filepath?: string }).filepath ?? where;
     throw new ConfigError(`${path}: cannot read the configuration: ${message}`);
+  }
+}
+
+/** JavaScript configs are code: they can build anything, and whoever runs secretscan chose to run them. */
+const CODE_CONFIG = /\.[cm]?js$/;
+
+/**
+ * A YAML config is data from the scanned repository, and aliases can make a small file expand to a huge
+ * one (`byRule` entries that all alias one long `paths:` list: n × n globs from a file of size n), which
+ * validation and the allowlist would then pay for. Written out, each value takes at least a character
+ * of the file, so a config whose values outnumber its bytes (plus slack) is refused. Counting stops at
+ * that bound, so the check itself is linear in the file.
+ */
+function checkExpansion(config: unknown, filepath: string): void {
+  if (CODE_CONFIG.test(filepath)) return;
+  let size: number;
+  try {
+    size = statSync(filepath).size;
+  } catch {
+    return;
+  }
+  const budget = size + 1024;
+  let count = 0;
+  const stack: unknown[] = [config];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (++count > budget) {
+      throw new ConfigError(`${filepath}: YAML aliases expand this configuration far beyond its size; write the values out instead of repeating anchors`);
+    }
+    // One push per child: spreading a list of a million values would overflow the call stack.
+    if (value !== null && typeof value === 'object') for (const child of Object.values(value)) stack.push(child);
   }
 }
 
