@@ -467,6 +467,9 @@ export class PatchParser {
 
   line(line: Buffer): HistoryChunk[] | undefined {
     const first = line.length > 0 ? line[0]! : -1;
+    // No patch line starts with \0 (see the --format above): a commit header ends any hunk, even one
+    // whose header promised more lines than came.
+    if (first === 0) return this.commitHeader(line);
     if (this.oldLeft > 0 || this.newLeft > 0) {
       // Inside an ordinary hunk the header's counts say exactly how many lines follow.
       if (first === PLUS) {
@@ -529,11 +532,16 @@ export class PatchParser {
       const width = /^@+/.exec(text)![0].length;
       const ranges = text.slice(width + 1, text.indexOf(' @@', width)).split(' ');
       const newRange = ranges[ranges.length - 1]!.slice(1).split(',');
-      this.newLine = Number(newRange[0]);
+      const newStart = count(newRange[0]);
+      const newCount = newRange.length > 1 ? count(newRange[1]) : 1;
+      // A header git would never print (no numbers, or lines added at line 0): its lines are not trusted
+      // to be anything, so the hunk is skipped rather than reported at a line that does not exist.
+      if (newStart === undefined || newCount === undefined || (newStart === 0 && newCount > 0)) return undefined;
+      this.newLine = newStart;
       if (width === 2) {
         const oldRange = ranges[0]!.slice(1).split(',');
-        this.oldLeft = oldRange.length > 1 ? Number(oldRange[1]) : 1;
-        this.newLeft = newRange.length > 1 ? Number(newRange[1]) : 1;
+        this.oldLeft = (oldRange.length > 1 ? count(oldRange[1]) : 1) ?? 0;
+        this.newLeft = newCount;
         // "+c,0": nothing added; c is the line before the change, not one that exists.
       } else {
         file.parents = width - 1;
@@ -618,7 +626,7 @@ export class PatchParser {
     this.oldLeft = this.newLeft = this.combinedWidth = 0;
     if (!file || file.deleted) return undefined;
     const path = file.newPath ?? file.headerPath;
-    if (path === undefined || file.newMode === SUBMODULE_MODE) return undefined;
+    if (!path || file.newMode === SUBMODULE_MODE) return undefined;
     if (this.options.isExcluded(path)) return undefined;
     const blob = file.newBlob ?? '';
     if (file.binary) {
@@ -667,6 +675,12 @@ export class PatchParser {
   }
 }
 
+/** A line number or count from a hunk header, or undefined when it is not one. */
+function count(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d{1,15}$/.test(text)) return undefined;
+  return Number(text);
+}
+
 function joinLines(lines: Buffer[], total: number): Buffer {
   const out = Buffer.allocUnsafe(total);
   let offset = 0;
@@ -696,7 +710,12 @@ export function unquote(text: string): string {
       bytes.push(...Buffer.from(c, 'utf8'));
       continue;
     }
-    const next = text[++i]!;
+    const next = text[++i];
+    // A trailing backslash (only in malformed input): kept as it is.
+    if (next === undefined) {
+      bytes.push(92);
+      break;
+    }
     if (next >= '0' && next <= '7') {
       bytes.push(Number.parseInt(text.slice(i, i + 3), 8));
       i += 2;
