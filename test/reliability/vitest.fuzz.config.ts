@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/reliability/fuzz*.test.ts'],
-    env: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? '2000' },
+    // One seed for the whole run, so every file's failures replay with the same FUZZ_SEED.
+    env: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? '2000', FUZZ_SEED: process.env.FUZZ_SEED ?? String((Date.now() ^ (process.pid << 16)) >>> 0) },
     fileParallelism: false,
     testTimeout: 3_600_000,
     hookTimeout: 600_000,
