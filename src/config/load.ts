@@ -103,10 +103,22 @@ async function readWith<T>(load: () => Promise<T>, where: string): Promise<T> {
   try {
     return await load();
   } catch (error) {
-    const message = String((error as Error).message ?? error).split('\n')[0];
     const path = (error as { filepath?: string }).filepath ?? where;
-    throw new ConfigError(`${path}: cannot read the configuration: ${message}`);
+    throw new ConfigError(`${path}: cannot read the configuration: ${describeParseError(error)}`);
   }
+}
+
+/**
+ * What is wrong with a configuration file, without quoting it: a config can hold an allowlisted secret,
+ * and the parsers' messages carry excerpts (js-yaml a code frame, JSON.parse the text near the error).
+ * The first line of cosmiconfig's message ("YAML Error in FILE:") said nothing at all.
+ */
+function describeParseError(error: unknown): string {
+  const { message, reason, mark } = error as { message?: string; reason?: string; mark?: { line: number; column: number } };
+  if (typeof reason === 'string' && mark) return `YAML syntax error at line ${mark.line + 1}, column ${mark.column + 1}: ${reason}; fix the file or run "secretscan init" for a fresh one`;
+  const text = String(message ?? error);
+  if (text.startsWith('JSON Error')) return 'not valid JSON (a missing or extra comma, quote or bracket?); fix the file or run "secretscan init" for a fresh one';
+  return text.split('\n')[0]!;
 }
 
 /** JavaScript configs are code: they can build anything, and whoever runs secretscan chose to run them. */

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
     ['a bad severity', 'failOn: extreme\n', /\.secretscanrc: "failOn" must be one of critical, high, medium, low, info, never/],
     ['a wrong type', 'exclude: dist\n', /\.secretscanrc: "exclude" must be an array/],
     ['a non-integer size', 'maxFileSize: 1.5\n', /"maxFileSize" must be an integer/],
-    ['invalid YAML', 'allowlist: [\n', /\.secretscanrc: cannot read the configuration/],
+    ['invalid YAML', 'allowlist: [\n', /\.secretscanrc: cannot read the configuration: YAML syntax error at line 2, column 1: /],
   ])('rejects %s in one line that names the file and key', async (_name, content, message) => {
     const root = await tempTree({ '.secretscanrc': content });
     const error = await loadConfig({ searchFrom: root }).catch((e: unknown) => e);
@@ -56,6 +56,19 @@ describe('loadConfig', () => {
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).toContain(join(root, '.secretscanrc'));
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('regression: a syntax error says where and what, without quoting the file (it may hold an allowlisted secret)', async () => {
+    const value = 'Zq8vR2mXkP4wLs7N';
+    const root = await tempTree({ '.secretscanrc.yml': `allowlist:\n  secrets:\n  - ${value}\n   paths: x\n`, 'json/.secretscanrc.json': `{"allowlist": {"secrets": ["${value}",]}}` });
+    const yaml = (await loadConfig({ searchFrom: root }).catch((e: unknown) => e)) as Error;
+    expect(yaml.message).toMatch(/\.secretscanrc\.yml: cannot read the configuration: YAML syntax error at line 4, column \d+: bad indentation/);
+    const json = (await loadConfig({ searchFrom: join(root, 'json') }).catch((e: unknown) => e)) as Error;
+    expect(json.message).toMatch(/\.secretscanrc\.json: cannot read the configuration: not valid JSON/);
+    for (const error of [yaml, json]) {
+      expect(error.message).not.toContain(value.slice(0, 8));
+      expect(error.message).not.toContain('\n');
+    }
   });
 
   it('names the --config option when the file does not exist', async () => {
