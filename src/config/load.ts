@@ -66,6 +66,14 @@ export async function loadConfig(options: { explicitPath?: string; searchFrom: s
   const module = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = module.cosmiconfig ?? module.default!.cosmiconfig;
   const explorer = cosmiconfig(MODULE, { searchPlaces: SEARCH_PLACES, searchStrategy: 'none', cache: false });
+  // A config found by searching belongs to the scanned tree, which may be anyone's (a pull request, a
+  // cloned dependency): loading a JavaScript one would run its code. Only --config may name one.
+  const refuseCode = (filepath: string) => {
+    throw new ConfigError(
+      `${filepath}: a JavaScript configuration runs code, so secretscan does not load one it finds in the scanned tree; pass --config ${filepath} if you trust it, or use a .secretscanrc (YAML or JSON)`,
+    );
+  };
+  const searcher = cosmiconfig(MODULE, { searchPlaces: SEARCH_PLACES, searchStrategy: 'none', cache: false, loaders: { '.js': refuseCode, '.cjs': refuseCode, '.mjs': refuseCode } });
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null = null;
   if (options.explicitPath) {
     const path = resolve(options.explicitPath);
@@ -74,7 +82,7 @@ export async function loadConfig(options: { explicitPath?: string; searchFrom: s
   } else {
     const stop = gitRoot(options.searchFrom) ?? options.searchFrom;
     for (let dir = options.searchFrom; ; dir = dirname(dir)) {
-      found = await readWith(() => explorer.search(dir), dir);
+      found = await readWith(() => searcher.search(dir), dir);
       if (found || dir === stop || dirname(dir) === dir) break;
     }
   }
@@ -103,6 +111,7 @@ async function readWith<T>(load: () => Promise<T>, where: string): Promise<T> {
   try {
     return await load();
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const path = (error as { filepath?: string }).filepath ?? where;
     throw new ConfigError(`${path}: cannot read the configuration: ${describeParseError(error)}`);
   }

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
@@ -16,7 +17,6 @@ describe('loadConfig', () => {
     ['.secretscanrc (JSON)', '.secretscanrc', '{"failOn": "high"}'],
     ['.secretscanrc.json', '.secretscanrc.json', '{"failOn": "high"}'],
     ['.secretscanrc.yml', '.secretscanrc.yml', 'failOn: high\n'],
-    ['secretscan.config.mjs', 'secretscan.config.mjs', 'export default { failOn: "high" };\n'],
     ['package.json "secretscan" key', 'package.json', '{"name": "x", "secretscan": {"failOn": "high"}}'],
   ])('reads %s', async (_name, file, content) => {
     const root = await tempTree({ [file]: content });
@@ -24,6 +24,27 @@ describe('loadConfig', () => {
     expect(config.filepath).toBe(join(root, file));
     expect(config.file.failOn).toBe('high');
   });
+
+  it('loads a JavaScript config named with --config', async () => {
+    const root = await tempTree({ 'secretscan.config.mjs': 'export default { failOn: "high" };\n' });
+    const config = await loadConfig({ searchFrom: root, explicitPath: join(root, 'secretscan.config.mjs') });
+    expect(config.file.failOn).toBe('high');
+  });
+
+  it.each(['secretscan.config.mjs', '.secretscanrc.js', '.secretscanrc.cjs'])(
+    'regression: never runs a JavaScript config (%s) it finds in the scanned tree; says how to trust it',
+    async (file) => {
+      // If the code ran, it would leave this marker file behind.
+      const root = await tempTree();
+      const marker = join(root, 'ran');
+      const code = file.endsWith('.mjs') ? `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, "");\nexport default { failOn: "high" };\n` : `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "");\nmodule.exports = { failOn: "high" };\n`;
+      await writeFile(join(root, file), code);
+      const error = (await loadConfig({ searchFrom: root }).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toBe(`${join(root, file)}: a JavaScript configuration runs code, so secretscan does not load one it finds in the scanned tree; pass --config ${join(root, file)} if you trust it, or use a .secretscanrc (YAML or JSON)`);
+      expect(existsSync(marker)).toBe(false);
+    },
+  );
 
   it('searches upwards from a subfolder to the repository root, and no further', async () => {
     const outer = await tempTree({ '.secretscanrc': 'failOn: critical\n', 'repo/.git/HEAD': 'x', 'repo/.secretscanrc': 'failOn: medium\n' });
