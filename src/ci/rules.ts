@@ -40,6 +40,12 @@ export interface CiRuleSpec extends RuleSpec {
   platforms: CiPlatform[];
   /** Markdown: the remediation and each platform's replacement YAML. */
   help: string;
+  /**
+   * False for the checks that report a configuration problem, not a secret: their findings' `secret` is a
+   * description of the problem built from names, never values, and reports show it in clear
+   * (report/redact.ts isSecret). Absent, as on every pattern rule: a secret, redacted unless --show-secrets.
+   */
+  secret?: false;
 }
 
 const ALL_YAML: CiPlatform[] = ['github', 'gitea', 'dependabot', 'gitlab', 'circleci', 'jenkins', 'azure', 'bitbucket', 'travis', 'buildkite', 'drone', 'woodpecker', 'cloudbuild', 'codebuild', 'tekton', 'argo', 'cirrus', 'harness'];
@@ -692,6 +698,8 @@ export function ciRuleSpecs(): CiRuleSpec[] {
     negativeExamples: [],
     origin: 'src/ci',
     builtin: true,
+    // A check about a literal value reports that value; the others report a description of the problem.
+    ...(check.literal ? {} : { secret: false }),
     description: check.description,
     severity: check.severity,
     platforms: [...check.platforms],

@@ -5,6 +5,7 @@
  */
 import { LineCounter } from 'yaml';
 import type { Candidate, ChunkOrigin } from '../types.js';
+import { LITERAL_VALUE_CHECKS } from './rules.js';
 
 /** A CI check's finding before it becomes a Candidate. */
 export interface Hit {
@@ -54,7 +55,9 @@ export class SourceFile {
     const end = this.position(hit.end);
     return {
       ruleId: hit.ruleId,
-      secret: hit.secret,
+      // A description is shown in clear (report/redact.ts): a URL it quotes (a remote include) loses its
+      // user-info, which can hold a token, while a check about a literal value keeps the value to redact.
+      secret: LITERAL_VALUE_CHECKS.has(hit.ruleId) ? hit.secret : hit.secret.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1…@'),
       start: hit.start,
       end: hit.end,
       line: start.line,

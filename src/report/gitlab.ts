@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Occurrence, Severity } from '../types.js';
-import type { Report, ReportFinding } from './redact.js';
+import { isSecret, type Report, type ReportFinding } from './redact.js';
 
 export const GITLAB_SCHEMA_VERSION = '15.2.1';
 export const GITLAB_SCHEMA_URI = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${GITLAB_SCHEMA_VERSION}/dist/secret-detection-report-format.json`;
@@ -61,7 +61,9 @@ function vulnerability(finding: ReportFinding, occurrence: Occurrence, report: R
     id: uuidFrom(`${finding.id}\0${occurrence.commit ?? ''}\0${occurrence.path}\0${occurrence.line}\0${occurrence.column}`),
     name: cut(rule.name, LIMITS.name),
     description: cut(
-      `${rule.name} (${rule.id}) ${where}: ${finding.severity} severity, score ${finding.score} (${finding.scoreReasons.join('; ')}). Anyone who can read it can use it until it is revoked.`,
+      isSecret(finding)
+        ? `${rule.name} (${rule.id}) ${where}: ${finding.severity} severity, score ${finding.score} (${finding.scoreReasons.join('; ')}). Anyone who can read it can use it until it is revoked.`
+        : `${rule.name} (${rule.id}) ${where}: ${finding.secret}. ${finding.severity} severity, score ${finding.score} (${finding.scoreReasons.join('; ')}).`,
       LIMITS.description,
     ),
     severity: SEVERITY[finding.severity],

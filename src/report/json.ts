@@ -2,7 +2,7 @@
  * The JSON report (DESIGN §3): a public contract. Add fields; never rename or remove one.
  */
 import { summarize } from './inventory.js';
-import type { Report } from './redact.js';
+import { isSecret, type Report } from './redact.js';
 import { firstAndLastSeen } from './seen.js';
 
 export const SCHEMA_VERSION = 1;
@@ -37,6 +37,8 @@ export function renderJson(report: Report, tool: { name: string; version: string
         confidence: finding.confidence,
         scoreReasons: finding.scoreReasons,
         secret: finding.secret,
+        // Added in 0.1: "posture" findings (CI configuration problems) hold a description in `secret`, in clear.
+        kind: isSecret(finding) ? 'secret' : 'posture',
         secretHash: finding.secretHash,
         remediation: finding.rule.remediation,
         // scan() computes it (for history, from HEAD's tree); results built by hand may lack it.

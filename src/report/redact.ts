@@ -2,7 +2,7 @@
  * Redaction, done once before any reporter sees a finding: a reporter cannot leak what it never gets
  * (secretlint's rule). The line texts kept for inline suppression are dropped here too.
  */
-import type { ScanResult, ScoredFinding, Severity } from '../types.js';
+import type { RuleSpec, ScanResult, ScoredFinding, Severity } from '../types.js';
 
 export type ReportFinding = Omit<ScoredFinding, 'lineTexts'>;
 
@@ -29,7 +29,17 @@ export function toReport(result: ScanResult, showSecrets: boolean): Report {
     secretsShown: showSecrets,
     findings: result.findings.map(({ lineTexts: _lineTexts, ...finding }) => ({
       ...finding,
-      secret: showSecrets ? finding.secret : redactSecret(finding.secret),
+      secret: showSecrets || !isSecret(finding) ? finding.secret : redactSecret(finding.secret),
     })),
   };
+}
+
+/**
+ * Whether a finding's `secret` is one. A CI posture check (`permissions: write-all`, a checkout of the PR
+ * head) has nothing to hide: its `secret` is a description of the problem, built from setting names and
+ * action references, never from values, and a redacted description would tell the reader nothing. The
+ * flag lives on the rule (ci/rules.ts CiRuleSpec `secret: false`), so every pattern rule stays a secret.
+ */
+export function isSecret(finding: { rule: RuleSpec & { secret?: boolean } }): boolean {
+  return finding.rule.secret !== false;
 }

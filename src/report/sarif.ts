@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { ruleSeverity } from '../score/score.js';
 import type { Occurrence, RuleSpec, ScanKind, Severity } from '../types.js';
 import { lineHashKey, type LineHashes } from './line-hash.js';
-import type { Report, ReportFinding } from './redact.js';
+import { isSecret, type Report, type ReportFinding } from './redact.js';
 
 export const SARIF_VERSION = '2.1.0';
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -189,17 +189,24 @@ function result(finding: ReportFinding, occurrence: Occurrence, ruleIndex: numbe
       ...(occurrence.decoded !== undefined ? { decoded: occurrence.decoded } : {}),
       ...(finding.presentAtHead !== undefined ? { presentAtHead: finding.presentAtHead } : {}),
       ...(report.secretsShown ? { secret: finding.secret } : {}),
+      ...(isSecret(finding) ? {} : { problem: finding.secret }),
     },
   };
 }
 
 /**
  * What was found and what to do, from rule data and provenance only: no secret, not even its redacted
- * prefix (a code-scanning alert is read far more widely than a CI log).
+ * prefix (a code-scanning alert is read far more widely than a CI log). A posture finding's description
+ * is not a secret and says what is wrong, so it is part of the message.
  */
 function messageFor(finding: ReportFinding, occurrence: Occurrence): string {
   const what = `${finding.rule.name} (${finding.rule.id})${occurrence.decoded ? `, ${occurrence.decoded}-encoded,` : ''}`;
   const rating = `${finding.severity} severity, score ${finding.score}`;
+  if (!isSecret(finding)) {
+    // A CI posture problem: its description holds no secret, and "revoke" is not the fix.
+    const where = occurrence.source === 'history' && occurrence.commit ? `added in commit ${occurrence.commit.slice(0, 12)}` : `in ${occurrence.path}`;
+    return `${what} ${where}: ${finding.secret}. ${rating}; see the rule's help for the fix.`;
+  }
   if (occurrence.source === 'history' && occurrence.commit) {
     const when = occurrence.date ? ` on ${occurrence.date.slice(0, 10)}` : '';
     const still = finding.presentAtHead === false ? ' It is no longer in the code, but removing it revoked nothing:' : '';

@@ -5,7 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { Severity } from '../types.js';
-import type { Report, ReportFinding } from './redact.js';
+import { isSecret, type Report, type ReportFinding } from './redact.js';
 import { summarize, type Summary } from './inventory.js';
 import { firstAndLastSeen } from './seen.js';
 
@@ -46,7 +46,7 @@ export function renderText(report: Report, options: TextOptions): string {
     for (const other of finding.pairedWith) lines.push(`  ${chalk.gray('pair'.padEnd(LABEL_WIDTH))}one credential with the ${names.get(other) ?? 'finding'} ${chalk.gray(other.slice(0, 12))}`);
     lines.push('');
   }
-  if (report.stats.kind === 'git' && report.findings.length > 0) lines.push(chalk.bold(NOT_REVOKED), '');
+  if (report.stats.kind === 'git' && report.findings.some(isSecret)) lines.push(chalk.bold(NOT_REVOKED), '');
 
   const maxErrors = verbose ? Infinity : (options.errorsShown ?? 10);
   if (report.errors.length > 0) {
@@ -80,7 +80,7 @@ function renderFinding(
 ): string[] {
   const label = (text: string) => chalk.gray(text.padEnd(LABEL_WIDTH));
   const lines = [`${paint[finding.severity](` ${finding.severity.toUpperCase()} `)} ${chalk.bold(finding.rule.name)} ${chalk.gray(`(${finding.rule.id})`)}`];
-  lines.push(`  ${label('secret')}${finding.secret}`);
+  lines.push(`  ${label(isSecret(finding) ? 'secret' : 'problem')}${finding.secret}`);
   finding.occurrences.slice(0, locationsShown).forEach((occurrence, index) => {
     const where = `${printablePath(occurrence.path)}:${occurrence.line}:${occurrence.column}`;
     const by = occurrence.author ? `, ${occurrence.author}${occurrence.email ? ` <${occurrence.email}>` : ''}` : '';
@@ -96,7 +96,8 @@ function renderFinding(
     const span = firstSeen.commit === lastSeen.commit ? `added ${when(firstSeen)}` : `first added ${when(firstSeen)}, last added ${when(lastSeen)}`;
     lines.push(`  ${label('history')}${span}; ${finding.presentAtHead === false ? 'no longer in HEAD' : 'still in HEAD'}`);
   }
-  if (finding.presentAtHead === false) {
+  // A posture problem gone from HEAD was fixed; a secret gone from HEAD was not revoked by that.
+  if (finding.presentAtHead === false && isSecret(finding)) {
     lines.push(`  ${label('note')}${chalk.yellow('Deleted from the code but still in the Git history, and still valid until revoked: deleting it did not revoke it.')}`);
   }
   lines.push(`  ${label('fix')}${finding.rule.remediation}`);
