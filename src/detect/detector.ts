@@ -374,7 +374,8 @@ export function decode(bytes: Uint8Array): { text: string; sameOffsets: boolean 
     return { text: buffer.toString('utf16le', 2), sameOffsets: false };
   }
   if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff) {
-    const swapped = Buffer.from(buffer.subarray(2));
+    // An odd trailing byte is half a code unit: dropped, as utf16le decoding drops it (swap16 throws).
+    const swapped = Buffer.from(buffer.subarray(2, buffer.length - ((buffer.length - 2) % 2)));
     swapped.swap16();
     return { text: swapped.toString('utf16le'), sameOffsets: false };
   }

@@ -54,6 +54,13 @@ describe('Detector', () => {
     expect(decode(Buffer.concat([Buffer.from([0xfe, 0xff]), big])).text).toBe('key = 1');
   });
 
+  it('regression: big-endian UTF-16 with an odd byte count decodes (the odd byte dropped) instead of throwing', () => {
+    expect(decode(Buffer.from([0xfe, 0xff, 0x00])).text).toBe('');
+    const big = Buffer.from('key = 1', 'utf16le');
+    big.swap16();
+    expect(decode(Buffer.concat([Buffer.from([0xfe, 0xff]), big, Buffer.from([0x41])])).text).toBe('key = 1');
+  });
+
   it('runs a rule only near its keywords: no keyword, no match', async () => {
     const d = await detector([{ ...tokenRule, keywords: ['unrelated'] }]);
     expect(detectText(d, `x = "${TOKEN}"`)).toEqual([]);
