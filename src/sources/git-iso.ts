@@ -217,6 +217,23 @@ class IsomorphicRepository implements GitRepository {
     return searcher.found();
   }
 
+  async readBlobs(ids: readonly string[], each: (id: string, bytes: Buffer) => void): Promise<void> {
+    for (const id of ids) {
+      const bytes = await this.blob(id).catch(() => undefined);
+      if (bytes) each(id, bytes);
+    }
+  }
+
+  async blobsAtHead(wanted: (path: string) => boolean): Promise<Map<string, string>> {
+    const blobs = new Map<string, string>();
+    const head = await this.resolve('HEAD').catch(() => undefined);
+    if (!head) return blobs;
+    for (const [path, entry] of await this.flatTree((await this.readCommit(head)).tree)) {
+      if (entry.mode !== SUBMODULE_MODE && entry.mode !== SYMLINK_MODE && wanted(path)) blobs.set(path, entry.oid);
+    }
+    return blobs;
+  }
+
   // ─── Commits ───────────────────────────────────────────────────────────────────────────────────
 
   /** The commits `git log` would list for these options, newest (by committer date) first. */
@@ -387,6 +404,7 @@ class IsomorphicRepository implements GitRepository {
     if (entry.mode === SYMLINK_MODE) return skip('symlink');
     const chunks = runs.map(([start, end]) => ({
       origin: { path: change.path, ...commit.origin },
+      blob: entry.oid,
       bytes: Buffer.concat(newLines.slice(start, end + 1).map((line) => (line[line.length - 1] === 10 ? line : Buffer.concat([line, Buffer.from('\n')])))),
       startLine: start + 1,
     }));

@@ -251,6 +251,26 @@ class NativeRepository implements GitRepository {
     return searcher.found();
   }
 
+  async readBlobs(ids: readonly string[], each: (id: string, bytes: Buffer) => void): Promise<void> {
+    await this.streamBlobs([...ids], (id, bytes) => {
+      each(id, bytes);
+      return true;
+    });
+    // streamBlobs leaves exit codes alone (it may stop early); a batch read to the end has none to report.
+  }
+
+  async blobsAtHead(wanted: (path: string) => boolean): Promise<Map<string, string>> {
+    const tree = await gitOutput(this.root, [...pinnedConfig(), 'ls-tree', '-r', '-z', '--full-tree', 'HEAD'], { allowFailure: true });
+    const blobs = new Map<string, string>();
+    if (tree.code !== 0) return blobs; // no HEAD yet
+    for (const entry of tree.stdout.toString('utf8').split('\0')) {
+      // <mode> SP <type> SP <object> TAB <path>; -z leaves paths unquoted
+      const match = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+      if (match && match[1] !== SYMLINK_MODE && wanted(match[3]!)) blobs.set(match[3]!, match[2]!);
+    }
+    return blobs;
+  }
+
   private async hasCommits(): Promise<boolean> {
     const result = await gitOutput(this.root, ['rev-list', '-n', '1', '--all'], { allowFailure: true });
     return result.stdout.length > 0;
@@ -664,7 +684,7 @@ export class PatchParser {
     }
     return file.runs.map((run, index) => {
       this.report.bytes += bytes[index]!.length;
-      return { origin, bytes: bytes[index]!, startLine: run.start };
+      return { origin, bytes: bytes[index]!, startLine: run.start, ...(blob ? { blob } : {}) };
     });
   }
 

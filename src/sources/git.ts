@@ -55,6 +55,8 @@ export interface HistoryChunk {
   bytes: Uint8Array;
   /** 1-based line of the first byte in the version of the file the commit made. */
   startLine: number;
+  /** That version's blob id, when the engine knows it: the CI checks read such files whole (readBlobs). */
+  blob?: string;
 }
 
 /** A staged file: its whole staged content and the lines the change adds (inclusive, 1-based). */
@@ -87,6 +89,13 @@ export interface GitRepository {
   staged(options: StagedOptions, report: GitReport): AsyncIterable<StagedFile>;
   /** Which of `secrets` occur in some file of HEAD's tree (none when there is no HEAD). */
   secretsAtHead(secrets: readonly string[], maxFileSize: number): Promise<Set<string>>;
+  /**
+   * Reads blobs by id, all through one reader (native: one `git cat-file --batch`), calling `each` with each
+   * one found; missing ids are left out. `bytes` may be a view into a read buffer: copy it to keep it.
+   */
+  readBlobs(ids: readonly string[], each: (id: string, bytes: Buffer) => void): Promise<void>;
+  /** Blob ids of HEAD's files whose paths `wanted` accepts (symlinks and submodules left out), by path. */
+  blobsAtHead(wanted: (path: string) => boolean): Promise<Map<string, string>>;
 }
 
 /** A Git failure the user can act on (bad revision, not a repository): one line, exit code 2. */
