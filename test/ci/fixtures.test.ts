@@ -172,16 +172,23 @@ const CASES: FixtureCase[] = [
     file: '.gitlab-ci.yml',
     expected: [
       ['ci-unpinned-action-with-secrets', 4, 10, 'main'],
-      ['ci-secret-in-logs', 9, 3, 'CI_DEBUG_TRACE'],
-      ['ci-hardcoded-secret', 10, 16, 'hunter2hunter2'],
-      ['ci-static-cloud-keys', 11, 3, 'AWS_ACCESS_KEY_ID'],
-      ['ci-static-cloud-keys', 12, 3, 'AWS_SECRET_ACCESS_KEY'],
-      ['ci-secret-to-artifact', 19, 18, 'build-env.txt'],
-      ['ci-static-publish-token', 28, 46, '${NPM_TOKEN}'],
-      ['ci-secret-in-logs', 34, 7, 'set -x'],
-      ['ci-registry-literal-password', 36, 35, 'hunter3hunter3'],
-      ['ci-credential-in-url', 37, 46, 'hunter4hunter4'],
+      ['ci-secret-in-logs', 10, 3, 'CI_DEBUG_TRACE'],
+      ['ci-hardcoded-secret', 11, 16, 'hunter2hunter2'],
+      ['ci-static-cloud-keys', 12, 3, 'AWS_ACCESS_KEY_ID'],
+      ['ci-static-cloud-keys', 13, 3, 'AWS_SECRET_ACCESS_KEY'],
+      ['ci-secret-to-artifact', 20, 18, 'build-env.txt'],
+      ['ci-static-publish-token', 29, 46, '${NPM_TOKEN}'],
+      ['ci-secret-in-logs', 35, 7, 'set -x'],
+      ['ci-registry-literal-password', 37, 35, 'hunter3hunter3'],
+      ['ci-credential-in-url', 38, 46, 'hunter4hunter4'],
     ],
+  },
+  {
+    platform: 'gitlab',
+    file: 'ci/jobs/release.yml',
+    // Named by a glob include (ci/jobs/*.yml), not by its path.
+    as: 'gitlab',
+    expected: [['ci-secret-in-logs', 5, 7, 'set -x']],
   },
   {
     platform: 'gitlab',
@@ -305,8 +312,9 @@ describe('the fixture set', () => {
 
   it('reports the local files a GitLab pipeline includes', () => {
     const { result } = check('gitlab', 'bad', '.gitlab-ci.yml');
-    expect(result.includes).toEqual(['ci/templates.yml']);
+    expect(result.includes).toEqual(['ci/templates.yml', 'ci/jobs/*.yml']);
     expect(ciPlatformOf('ci/templates.yml', 'x: 1')).toBeUndefined();
+    expect(ciPlatformOf('ci/jobs/release.yml', 'x: 1')).toBeUndefined();
   });
 });
 
