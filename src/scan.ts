@@ -8,16 +8,18 @@
  * Sources: the working tree (files), stdin, Git history (`git`: runs of lines each commit added) and the
  * staged snapshot (`staged`: whole staged files, keeping only candidates that touch an added line).
  */
-import { resolve, dirname } from 'node:path';
-import { statSync } from 'node:fs';
+import { resolve, dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import createIgnore from 'ignore';
 import { loadConfig, type ResolvedConfig } from './config/load.js';
 import { couldBeCiConfig, ciPlatformOf } from './ci/files.js';
 import { ciRuleSpecs } from './ci/rules.js';
+import { CiHistory, GitlabIncludes } from './ci/versions.js';
 import { decode, Detector } from './detect/detector.js';
 import { AUTO_THRESHOLD_BYTES, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
-import { compileRules, loadBuiltinRules, loadRuleSource } from './rules/load.js';
+import type { PathRules } from './detect/path-rules.js';
+import { compilePathRules, compileRules, loadBuiltinRules, loadRuleSource } from './rules/load.js';
 import { scoreFindings } from './score/score.js';
 import { newGitReport, openRepository, touchesAddedLines, type EngineChoice } from './sources/git.js';
 import { worktreeFiles } from './sources/worktree.js';
@@ -72,6 +74,8 @@ export interface GitScanOptions {
 export interface ScanSetup {
   config: ResolvedConfig;
   detector: Detector;
+  /** Rules that judge a file by its path (key stores): once per file, binary files included. */
+  pathRules: PathRules;
   rules: RuleSpec[];
   allowlist: Allowlist;
 }
@@ -83,11 +87,12 @@ export async function prepareScan(options: Pick<ScanOptions, 'cwd' | 'targets' |
   for (const path of options.rulePaths ?? []) specs.push(...(await loadRuleSource(resolve(options.cwd, path), { builtin: false })));
   const disabled = new Set(config.file.disableRules ?? []);
   const compiled = await compileRules(specs.filter((spec) => !disabled.has(spec.id)));
+  const pathRules = await compilePathRules(specs.filter((spec) => !disabled.has(spec.id)));
   const allowlist = await Allowlist.create(config.file.allowlist, config.filepath ?? 'config');
   // CI checks are code, not patterns: their metadata joins the rules in force (for reports) unless
   // the config turns them off with `ci: false`.
   const ciRules = config.file.ci === false ? [] : ciRuleSpecs().filter((rule) => !disabled.has(rule.id));
-  return { config, detector: new Detector(compiled), rules: [...compiled.map((rule) => rule.spec), ...ciRules], allowlist };
+  return { config, detector: new Detector(compiled), pathRules, rules: [...compiled.map((rule) => rule.spec), ...pathRules.specs, ...ciRules], allowlist };
 }
 
 /** `setup` may still be loading: a staged scan starts git first and waits for it after (the hook path). */
@@ -103,7 +108,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   const gitLimits = { maxFileSize: DEFAULT_MAX_FILE_SIZE, isExcluded: (_path: string): boolean => false };
   const staged = options.kind === 'staged' ? repository!.staged(gitLimits, sourceReport) : undefined;
 
-  const { config, detector, rules, allowlist } = await (setup ?? prepareScan(options));
+  const { config, detector, pathRules, rules, allowlist } = await (setup ?? prepareScan(options));
   const grouper = new FindingGrouper(new Map(rules.map((rule) => [rule.id, rule])));
   const targets = (options.targets?.length ? options.targets : ['.']).map((target) => resolve(options.cwd, target));
   const root = repository?.root ?? (options.kind === 'stdin' ? options.cwd : scanRoot(targets, options.cwd));
@@ -123,6 +128,9 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   };
   const report = { skipped: stats.skipped, errors: sourceReport.errors };
 
+  // History holds back chunks of CI files and checks them whole after the walk (ci/versions.ts).
+  const ciHistory = options.kind === 'git' && config.file.ci !== false ? new CiHistory() : undefined;
+
   // 1-3. source → detect → group
   if (options.kind === 'stdin') {
     const { bytes, path } = options.input!;
@@ -131,16 +139,27 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     stats.bytesScanned = bytes.length;
   } else if (staged) {
     for await (const file of staged) {
-      detectInto(file, detector, grouper, sourceReport.errors, (line, endLine) => touchesAddedLines(file.addedLines, line, endLine));
+      // A staged CI file gets the CI checks too, kept on the lines the change adds.
+      const ciFile = { path: file.origin.path, bytes: file.bytes };
+      const handledAsCi = config.file.ci !== false && couldBeCiConfig(ciFile.path) && (await scanCiFile(ciFile, 'staged', detector, grouper, report, { added: file.addedLines }));
+      if (!handledAsCi) detectInto(file, detector, grouper, sourceReport.errors, (line, endLine) => touchesAddedLines(file.addedLines, line, endLine));
       options.onProgress?.({ files: sourceReport.files, bytes: sourceReport.bytes, path: file.origin.path });
     }
     Object.assign(stats, { filesScanned: sourceReport.files, bytesScanned: sourceReport.bytes, blobsScanned: sourceReport.blobs });
   } else if (repository) {
     const { range, branch, since, maxCommits } = options.git ?? {};
     for await (const chunk of repository.history({ ...gitLimits, range, branch, since, maxCommits }, sourceReport)) {
-      detectInto(chunk, detector, grouper, sourceReport.errors);
+      if (!ciHistory?.take(chunk)) detectInto(chunk, detector, grouper, sourceReport.errors);
       options.onProgress?.({ files: sourceReport.files, bytes: sourceReport.bytes, path: chunk.origin.path, commits: sourceReport.commits });
     }
+    await ciHistory?.check({
+      readBlobs: (ids, each) => repository.readBlobs(ids, each),
+      detect: (origin, text) => detector.detect({ origin, text }),
+      add: (candidate) => grouper.add(candidate),
+      errors: sourceReport.errors,
+      detectChunk: (chunk) => detectInto(chunk, detector, grouper, sourceReport.errors),
+      blobsAtHead: (wanted) => repository.blobsAtHead(wanted),
+    });
     Object.assign(stats, {
       filesScanned: sourceReport.files,
       bytesScanned: sourceReport.bytes,
@@ -148,17 +167,23 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
       blobsScanned: sourceReport.blobs,
     });
   } else {
-    const files = worktreeFiles({ targets, root, exclude, maxFileSize }, report);
+    const keepBinary = options.kind === 'ci' ? undefined : (path: string) => pathRules.wants(path);
+    const files = worktreeFiles({ targets, root, exclude, maxFileSize, keepBinary }, report);
     const jobs = options.jobs ?? config.file.jobs;
     let pool: DetectionPool | undefined;
     let poolConsidered = false;
     const inFlight = new Set<Promise<void>>();
     const detectHere = (path: string, bytes: Uint8Array) => detectInto({ origin: { path, source: 'worktree' }, bytes }, detector, grouper, report.errors);
     const ciEnabled = options.kind === 'ci' || config.file.ci !== false;
+    const includes = ciEnabled ? new GitlabIncludes() : undefined;
     for await (const file of files) {
+      // Path rules first: a binary file (a key store) is yielded only for them, and its text is never read.
+      if (options.kind !== 'ci') for (const candidate of pathRules.detect({ path: file.path, source: 'worktree' }, file.bytes)) grouper.add(candidate);
+      if (file.binary) continue;
       // CI and agent configs get the detectors and the platform-aware checks, on this thread (they are
       // small); `secretscan ci` looks at nothing else.
-      const handledAsCi = ciEnabled && couldBeCiConfig(file.path) && (await scanCiFile(file, options.kind === 'ci' ? 'ci' : 'worktree', detector, grouper, report));
+      const handledAsCi = ciEnabled && couldBeCiConfig(file.path) && (await scanCiFile(file, options.kind === 'ci' ? 'ci' : 'worktree', detector, grouper, report, { includes }));
+      if (!handledAsCi) includes?.pass(file.path);
       if (handledAsCi || options.kind === 'ci') {
         if (handledAsCi) {
           stats.filesScanned++;
@@ -192,6 +217,19 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     }
     await Promise.all(inFlight);
     await pool?.close();
+    // Files a GitLab pipeline includes, whatever their names, now that every pipeline has been read.
+    const included = await includes?.check({
+      read: (path) => readIfFile(join(root, path)),
+      detect: (origin, text) => detector.detect({ origin, text }),
+      add: (candidate) => grouper.add(candidate),
+      errors: report.errors,
+      withDetectors: options.kind === 'ci',
+      source: options.kind === 'ci' ? 'ci' : 'worktree',
+    });
+    if (included && options.kind === 'ci') {
+      stats.filesScanned += included.files;
+      stats.bytesScanned += included.bytes;
+    }
   }
 
   // 4. suppress, before scoring so suppressed occurrences never raise a score
@@ -203,7 +241,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
 
   // 4b. presentAtHead: for history, one pass over HEAD's files for all remaining secrets at once
   const atHead = options.kind === 'git' ? await repository!.secretsAtHead([...new Set(kept.map((finding) => finding.secret))], maxFileSize) : undefined;
-  const located = kept.map((finding) => ({ ...finding, presentAtHead: atHead ? atHead.has(finding.secret) : true }));
+  const located = kept.map((finding) => ({ ...finding, presentAtHead: atHead ? (ciHistory?.presentAtHead(finding) ?? atHead.has(finding.secret)) : true }));
 
   // 5. score, then a deterministic order: severity, path, line
   const findings = scoreFindings(located).map(sortOccurrences).sort(compareFindings);
@@ -257,10 +295,12 @@ const CI_SNIFF_BYTES = 256 * 1024;
  */
 async function scanCiFile(
   file: { path: string; bytes: Uint8Array },
-  source: 'ci' | 'worktree',
+  source: 'ci' | 'worktree' | 'staged',
   detector: Detector,
   grouper: FindingGrouper,
   report: { errors: ScanResult['errors'] },
+  /** added: a staged file's added lines (only candidates touching them are kept); includes: GitLab's. */
+  extra: { added?: readonly [number, number][]; includes?: GitlabIncludes } = {},
 ): Promise<boolean> {
   // Most candidates (any JSON or YAML file) are settled by their head alone: decode only that, so a file
   // that is not CI configuration is decoded once, by the detector, not twice.
@@ -273,8 +313,19 @@ async function scanCiFile(
   const detected = detector.detect({ origin, text });
   const result = ci.runCiChecks({ path: file.path, text }, { platform, origin });
   report.errors.push(...result.errors);
-  for (const candidate of ci.reconcileCandidates(detected, result)) grouper.add(candidate);
+  for (const candidate of ci.reconcileCandidates(detected, result)) {
+    if (!extra.added || touchesAddedLines(extra.added, candidate.line, candidate.endLine)) grouper.add(candidate);
+  }
+  extra.includes?.found(file.path, result);
   return true;
+}
+
+function readIfFile(path: string): Uint8Array | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined; // gone since the walk: nothing to check
+  }
 }
 
 /** One folder scanned: paths are relative to it. Otherwise relative to the working directory. */

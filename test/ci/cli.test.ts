@@ -73,3 +73,43 @@ describe('CI files inside an ordinary scan', () => {
     expect(ids).toEqual(expect.arrayContaining(['ci-hardcoded-secret', 'ci-untrusted-checkout', 'mcp-literal-api-key']));
   });
 });
+
+describe('files a GitLab pipeline includes', () => {
+  const logged = (findings: Finding[]) =>
+    findings
+      .filter((f) => f.ruleId === 'ci-secret-in-logs')
+      .flatMap((f) => f.occurrences.map((o) => `${o.path}:${o.line}`))
+      .sort();
+
+  it('secretscan ci checks them as GitLab files, named by path or by glob, relative to the pipeline', async () => {
+    // Scanned from above the fixture repositories: includes are relative to each .gitlab-ci.yml's folder.
+    const run = await cli(['ci', 'gitlab', '-f', 'json'], FIXTURES);
+    const report = JSON.parse(run.stdout);
+    expect(logged(report.findings)).toEqual(['bad/.gitlab-ci.yml:10', 'bad/.gitlab-ci.yml:35', 'bad/ci/jobs/release.yml:5', 'bad/ci/templates.yml:4']);
+    expect(report.findings.some((f: Finding) => f.occurrences.some((o) => o.path.startsWith('good/')))).toBe(false);
+    // Two pipelines and the four files they include.
+    expect(report.scan.filesScanned).toBe(6);
+    expect(report.errors).toEqual([]);
+  });
+
+  it('an ordinary scan checks included files and what they include, and leaves other YAML alone', async () => {
+    const root = await tempTree({
+      '.gitlab-ci.yml': 'include:\n  - local: /templates/base.yml\nbuild:\n  script:\n    - make\n',
+      'templates/base.yml': "include: 'templates/deep/*.yml'\n.base:\n  script:\n    - echo \"$CHAT_TOKEN\"\n",
+      'templates/deep/notify.yml': '.notify:\n  script:\n    - ./notify.sh\n    - echo "$API_TOKEN"\n',
+      'other/unrelated.yml': '.job:\n  script:\n    - echo "$OTHER_TOKEN"\n',
+    });
+    const run = await cli(['scan', '.', '-f', 'json'], root);
+    const report = JSON.parse(run.stdout);
+    expect(logged(report.findings)).toEqual(['templates/base.yml:4', 'templates/deep/notify.yml:4']);
+    expect(report.findings.every((f: Finding) => f.occurrences.every((o) => o.source === 'worktree'))).toBe(true);
+    expect(run.code).toBe(1);
+  });
+
+  it('is silent when the included files are clean', async () => {
+    const run = await cli(['ci', join(FIXTURES, 'gitlab', 'good'), '-f', 'json'], FIXTURES);
+    const report = JSON.parse(run.stdout);
+    expect(report.findings).toEqual([]);
+    expect(report.scan.filesScanned).toBe(3);
+  });
+});
