@@ -134,7 +134,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   // 1-3. source → detect → group
   if (options.kind === 'stdin') {
     const { bytes, path } = options.input!;
-    for (const candidate of detector.detect({ origin: { path, source: 'stdin' }, bytes })) grouper.add(candidate);
+    detectInto({ origin: { path, source: 'stdin' }, bytes }, detector, grouper, report.errors);
     stats.filesScanned = 1;
     stats.bytesScanned = bytes.length;
   } else if (staged) {
@@ -176,47 +176,51 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     const detectHere = (path: string, bytes: Uint8Array) => detectInto({ origin: { path, source: 'worktree' }, bytes }, detector, grouper, report.errors);
     const ciEnabled = options.kind === 'ci' || config.file.ci !== false;
     const includes = ciEnabled ? new GitlabIncludes() : undefined;
-    for await (const file of files) {
-      // Path rules first: a binary file (a key store) is yielded only for them, and its text is never read.
-      if (options.kind !== 'ci') for (const candidate of pathRules.detect({ path: file.path, source: 'worktree' }, file.bytes)) grouper.add(candidate);
-      if (file.binary) continue;
-      // CI and agent configs get the detectors and the platform-aware checks, on this thread (they are
-      // small); `secretscan ci` looks at nothing else.
-      const handledAsCi = ciEnabled && couldBeCiConfig(file.path) && (await scanCiFile(file, options.kind === 'ci' ? 'ci' : 'worktree', detector, grouper, report, { includes }));
-      if (!handledAsCi) includes?.pass(file.path);
-      if (handledAsCi || options.kind === 'ci') {
-        if (handledAsCi) {
-          stats.filesScanned++;
-          stats.bytesScanned += file.bytes.length;
+    // Workers are stopped however the walk ends: an open worker keeps the process alive.
+    try {
+      for await (const file of files) {
+        // Path rules first: a binary file (a key store) is yielded only for them, and its text is never read.
+        if (options.kind !== 'ci') for (const candidate of pathRules.detect({ path: file.path, source: 'worktree' }, file.bytes)) grouper.add(candidate);
+        if (file.binary) continue;
+        // CI and agent configs get the detectors and the platform-aware checks, on this thread (they are
+        // small); `secretscan ci` looks at nothing else.
+        const handledAsCi = ciEnabled && couldBeCiConfig(file.path) && (await scanCiFile(file, options.kind === 'ci' ? 'ci' : 'worktree', detector, grouper, report, { includes }));
+        if (!handledAsCi) includes?.pass(file.path);
+        if (handledAsCi || options.kind === 'ci') {
+          if (handledAsCi) {
+            stats.filesScanned++;
+            stats.bytesScanned += file.bytes.length;
+          }
+          continue;
         }
-        continue;
+        if (!poolConsidered && (jobs !== undefined ? jobs > 1 : stats.bytesScanned >= AUTO_THRESHOLD_BYTES)) {
+          poolConsidered = true;
+          pool = DetectionPool.create(detector.rules.map((rule) => rule.spec), workerCount(jobs));
+        }
+        const submitted = pool?.trySubmit({ path: file.path, source: 'worktree' }, file.bytes);
+        if (submitted) {
+          const { path, bytes } = file;
+          const settled: Promise<void> = submitted
+            .then(
+              (candidates) => candidates.forEach((candidate) => grouper.add(candidate)),
+              (error: Error & { retryInline?: boolean }) => {
+                if (error.retryInline) detectHere(path, bytes);
+                else report.errors.push({ path, message: `detection failed: ${error.message}; skipped` });
+              },
+            )
+            .finally(() => inFlight.delete(settled));
+          inFlight.add(settled);
+        } else {
+          detectHere(file.path, file.bytes);
+        }
+        stats.filesScanned++;
+        stats.bytesScanned += file.bytes.length;
+        options.onProgress?.({ files: stats.filesScanned, bytes: stats.bytesScanned, path: file.path });
       }
-      if (!poolConsidered && (jobs !== undefined ? jobs > 1 : stats.bytesScanned >= AUTO_THRESHOLD_BYTES)) {
-        poolConsidered = true;
-        pool = DetectionPool.create(detector.rules.map((rule) => rule.spec), workerCount(jobs));
-      }
-      const submitted = pool?.trySubmit({ path: file.path, source: 'worktree' }, file.bytes);
-      if (submitted) {
-        const { path, bytes } = file;
-        const settled: Promise<void> = submitted
-          .then(
-            (candidates) => candidates.forEach((candidate) => grouper.add(candidate)),
-            (error: Error & { retryInline?: boolean }) => {
-              if (error.retryInline) detectHere(path, bytes);
-              else report.errors.push({ path, message: `detection failed: ${error.message}; skipped` });
-            },
-          )
-          .finally(() => inFlight.delete(settled));
-        inFlight.add(settled);
-      } else {
-        detectHere(file.path, file.bytes);
-      }
-      stats.filesScanned++;
-      stats.bytesScanned += file.bytes.length;
-      options.onProgress?.({ files: stats.filesScanned, bytes: stats.bytesScanned, path: file.path });
+      await Promise.all(inFlight);
+    } finally {
+      await pool?.close();
     }
-    await Promise.all(inFlight);
-    await pool?.close();
     // Files a GitLab pipeline includes, whatever their names, now that every pipeline has been read.
     const included = await includes?.check({
       read: (path) => readIfFile(join(root, path)),
@@ -304,19 +308,25 @@ async function scanCiFile(
 ): Promise<boolean> {
   // Most candidates (any JSON or YAML file) are settled by their head alone: decode only that, so a file
   // that is not CI configuration is decoded once, by the detector, not twice.
-  const platform = ciPlatformOf(file.path, decode(file.bytes.subarray(0, CI_SNIFF_BYTES)).text);
-  if (!platform) return false;
-  const { text } = decode(file.bytes);
-  // The checks pull in the YAML parser: loaded with the first CI file, not at start-up.
-  const ci = await (ciModule ??= import('./ci/index.js'));
-  const origin = { path: file.path, source } as const;
-  const detected = detector.detect({ origin, text });
-  const result = ci.runCiChecks({ path: file.path, text }, { platform, origin });
-  report.errors.push(...result.errors);
-  for (const candidate of ci.reconcileCandidates(detected, result)) {
-    if (!extra.added || touchesAddedLines(extra.added, candidate.line, candidate.endLine)) grouper.add(candidate);
+  let platform: ReturnType<typeof ciPlatformOf>;
+  try {
+    platform = ciPlatformOf(file.path, decode(file.bytes.subarray(0, CI_SNIFF_BYTES)).text);
+    if (!platform) return false;
+    const { text } = decode(file.bytes);
+    // The checks pull in the YAML parser: loaded with the first CI file, not at start-up.
+    const ci = await (ciModule ??= import('./ci/index.js'));
+    const origin = { path: file.path, source } as const;
+    const detected = detector.detect({ origin, text });
+    const result = ci.runCiChecks({ path: file.path, text }, { platform, origin });
+    report.errors.push(...result.errors);
+    for (const candidate of ci.reconcileCandidates(detected, result)) {
+      if (!extra.added || touchesAddedLines(extra.added, candidate.line, candidate.endLine)) grouper.add(candidate);
+    }
+    extra.includes?.found(file.path, result);
+  } catch (error) {
+    // One bad file is reported and skipped; the scan goes on (the checks already catch their own).
+    report.errors.push({ path: file.path, message: `detection failed: ${(error as Error).message}; skipped` });
   }
-  extra.includes?.found(file.path, result);
   return true;
 }
 

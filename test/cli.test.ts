@@ -119,6 +119,30 @@ describe('secretscan scan', () => {
     expect(JSON.parse((await cli(['scan', '--rules', 'rules', '-f', 'json'], { cwd: root })).stdout).findings).toEqual([]);
   });
 
+  it('regression: disabling a CI check (disableRules) no longer crashes the scan; the other checks still report', async () => {
+    const root = await tempTree({
+      '.secretscanrc': 'disableRules: [ci-excessive-permissions]\n',
+      '.github/workflows/release.yml': 'on: pull_request_target\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: make\n',
+    });
+    const { code, stdout, stderr } = await cli(['scan', '-f', 'json'], { cwd: root });
+    expect(stderr).toBe('');
+    const ids = (JSON.parse(stdout) as { findings: { ruleId: string }[] }).findings.map((finding) => finding.ruleId);
+    expect(ids).not.toContain('ci-excessive-permissions');
+    expect(ids).toContain('ci-untrusted-checkout');
+    expect(code).toBe(1);
+  });
+
+  it('regression: a CI file or stdin that fails to decode is reported in errors and the scan goes on', async () => {
+    const token = faker.make('github:ghp');
+    // FE FF 00: a UTF-16 byte-order mark and half a code unit; it once threw out of the whole scan.
+    const root = await tempTree({ '.github/workflows/ci.yml': Buffer.from([0xfe, 0xff, 0x00]), 'app.env': `GITHUB_TOKEN=${token}\n` });
+    const scanned = await cli(['scan', '-f', 'json'], { cwd: root });
+    expect(scanned.code).toBe(1);
+    expect(JSON.parse(scanned.stdout).findings).toHaveLength(1);
+    const piped = await cli(['stdin', '-f', 'json'], { cwd: root, stdin: '\ufeff' });
+    expect(piped.code).toBe(0);
+  });
+
   it('honours --exclude globs', async () => {
     const root = await leakyTree();
     const { stdout } = await cli(['scan', '--rules', 'rules', '-f', 'json', '--exclude', '*.env', '--exclude', 'src/app.ts'], { cwd: root });

@@ -25,6 +25,9 @@ export class FindingGrouper {
   constructor(private readonly rulesById: ReadonlyMap<string, RuleSpec>) {}
 
   add(candidate: Candidate): void {
+    // A candidate of a rule not in force (disabled in the config) ends here: the CI checks are code
+    // that reports by rule id without knowing the config.
+    if (!this.rulesById.has(candidate.ruleId)) return;
     const id = findingId(candidate.ruleId, candidate.secret);
     const occurrence: Occurrence = {
       path: candidate.origin.path,
