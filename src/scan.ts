@@ -153,12 +153,12 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
       options.onProgress?.({ files: sourceReport.files, bytes: sourceReport.bytes, path: chunk.origin.path, commits: sourceReport.commits });
     }
     await ciHistory?.check({
-      readBlobs: (ids, each) => repository.readBlobs(ids, each),
+      readBlobs: (ids, each) => repository.readBlobs(ids, each, sourceReport.errors),
       detect: (origin, text) => detector.detect({ origin, text }),
       add: (candidate) => grouper.add(candidate),
       errors: sourceReport.errors,
       detectChunk: (chunk) => detectInto(chunk, detector, grouper, sourceReport.errors),
-      blobsAtHead: (wanted) => repository.blobsAtHead(wanted),
+      blobsAtHead: (wanted) => repository.blobsAtHead(wanted, sourceReport.errors),
     });
     Object.assign(stats, {
       filesScanned: sourceReport.files,
@@ -244,7 +244,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   suppressed.baseline = baselined?.suppressedOccurrences ?? 0;
 
   // 4b. presentAtHead: for history, one pass over HEAD's files for all remaining secrets at once
-  const atHead = options.kind === 'git' ? await repository!.secretsAtHead([...new Set(kept.map((finding) => finding.secret))], maxFileSize) : undefined;
+  const atHead = options.kind === 'git' ? await repository!.secretsAtHead([...new Set(kept.map((finding) => finding.secret))], maxFileSize, report.errors) : undefined;
   const located = kept.map((finding) => ({ ...finding, presentAtHead: atHead ? (ciHistory?.presentAtHead(finding) ?? atHead.has(finding.secret)) : true }));
 
   // 5. score, then a deterministic order: severity, path, line

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { isAbsolute, join } from 'node:path';
-import type { ChunkOrigin } from '../types.js';
+import type { ChunkOrigin, ScanError } from '../types.js';
 import {
   EMPTY_NOTICE,
   GitError,
@@ -201,37 +201,53 @@ class IsomorphicRepository implements GitRepository {
     }
   }
 
-  async secretsAtHead(secrets: readonly string[], maxFileSize: number): Promise<Set<string>> {
+  async secretsAtHead(secrets: readonly string[], maxFileSize: number, errors: ScanError[]): Promise<Set<string>> {
     if (secrets.length === 0) return new Set();
     const head = await this.resolve('HEAD').catch(() => undefined);
     if (!head) return new Set();
     const searcher = await SecretSearcher.create(secrets);
-    const tree = await this.flatTree((await this.readCommit(head)).tree);
-    for (const entry of tree.values()) {
+    const tree = await this.headTree(head, errors);
+    for (const [path, entry] of tree) {
       if (entry.mode === SUBMODULE_MODE || entry.mode === SYMLINK_MODE) continue;
-      const bytes = await this.blob(entry.oid);
-      if (bytes.length > maxFileSize) continue;
+      const bytes = await this.blob(entry.oid).catch((error: Error) => {
+        errors.push({ path, message: `object ${entry.oid} could not be read (${error.message}); whether HEAD's version holds a secret found in history is not known` });
+        return undefined;
+      });
+      if (!bytes || bytes.length > maxFileSize) continue;
       searcher.search(bytes);
       if (searcher.done) break;
     }
     return searcher.found();
   }
 
-  async readBlobs(ids: readonly string[], each: (id: string, bytes: Buffer) => void): Promise<void> {
+  async readBlobs(ids: readonly string[], each: (id: string, bytes: Buffer) => void, errors: ScanError[]): Promise<void> {
     for (const id of ids) {
-      const bytes = await this.blob(id).catch(() => undefined);
+      const bytes = await this.blob(id).catch((error: Error) => {
+        errors.push({ path: `(object ${id.slice(0, 12)})`, message: `object ${id} could not be read (${error.message}); skipped` });
+        return undefined;
+      });
       if (bytes) each(id, bytes);
     }
   }
 
-  async blobsAtHead(wanted: (path: string) => boolean): Promise<Map<string, string>> {
+  async blobsAtHead(wanted: (path: string) => boolean, errors: ScanError[]): Promise<Map<string, string>> {
     const blobs = new Map<string, string>();
     const head = await this.resolve('HEAD').catch(() => undefined);
     if (!head) return blobs;
-    for (const [path, entry] of await this.flatTree((await this.readCommit(head)).tree)) {
+    for (const [path, entry] of await this.headTree(head, errors)) {
       if (entry.mode !== SUBMODULE_MODE && entry.mode !== SYMLINK_MODE && wanted(path)) blobs.set(path, entry.oid);
     }
     return blobs;
+  }
+
+  /** HEAD's files; none, and an error listed, when its commit or trees cannot be read. */
+  private async headTree(head: string, errors: ScanError[]): Promise<Map<string, Entry>> {
+    try {
+      return await this.flatTree((await this.readCommit(head)).tree);
+    } catch (error) {
+      errors.push({ path: '(HEAD)', message: `HEAD's files could not be listed (${(error as Error).message}): presentAtHead and the CI checks of HEAD may miss some` });
+      return new Map();
+    }
   }
 
   // ─── Commits ───────────────────────────────────────────────────────────────────────────────────

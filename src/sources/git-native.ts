@@ -17,7 +17,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { ChunkOrigin } from '../types.js';
+import type { ChunkOrigin, ScanError } from '../types.js';
 import {
   EMPTY_NOTICE,
   GitError,
@@ -42,6 +42,19 @@ const SUBMODULE_MODE = '160000';
 /** `-U` for --staged: more lines than any file has, so each diff holds the whole staged file. */
 const WHOLE_FILE_CONTEXT = 2147483647;
 const SYMLINK_MODE = '120000';
+// \0 cannot start a line of a patch (every content line starts with + - space or \), so a line starting
+// with it is a commit header whatever the files hold.
+const COMMIT_FORMAT = '--format=%x00%H%x00%P%x00%aI%x00%an%x00%ae';
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** What git says when an object it needs is missing or cannot be read: the repository is damaged. */
+const DAMAGE = /unable to read|bad object|corrupt|inflate|missing blob|could not read|cannot read|unable to unpack|failed to read object|bad packed object|did not find object|invalid object|packfile .* cannot be accessed|premature end|fatal: packed object/i;
+const BAD_REVISION = /bad revision|unknown revision|ambiguous argument|invalid|bad object/i;
+
+/** What a patch run that failed leaves behind: git's message and the last commit it showed, if any. */
+interface PatchFailure {
+  stderr: string;
+  lastShown?: string;
+}
 
 /** `-c` settings that make git's output the format this parser reads, whatever the user's config says. */
 function pinnedConfig(maxFileSize?: number): string[] {
@@ -136,6 +149,8 @@ function commonGitDir(dotGit: string): string {
 
 class NativeRepository implements GitRepository {
   readonly engine = 'git' as const;
+  /** Objects already listed in the report's errors as unreadable: each is listed once. */
+  private readonly reported = new Set<string>();
 
   constructor(
     readonly root: string,
@@ -145,26 +160,36 @@ class NativeRepository implements GitRepository {
   async *history(options: HistoryOptions, report: GitReport): AsyncGenerator<HistoryChunk> {
     if (this.shallow) report.notices.push(SHALLOW_NOTICE);
     const revisions = options.range ?? options.branch;
-    const args = [
-      ...pinnedConfig(options.maxFileSize),
-      'log',
-      '-p',
-      '--cc',
-      ...DIFF_FLAGS,
-      '--no-relative',
-      '--encoding=UTF-8',
-      // \0 cannot start a line of a patch (every content line starts with + - space or \), so a line
-      // starting with it is a commit header whatever the files hold.
-      '--format=%x00%H%x00%P%x00%aI%x00%an%x00%ae',
+    const walk = [
       ...(options.since ? [`--since=${options.since}`] : []),
       ...(options.maxCommits !== undefined ? [`--max-count=${options.maxCommits}`] : []),
       ...(revisions ? ['--end-of-options', revisions] : ['--all']),
-      '--',
     ];
+    const args = [...pinnedConfig(options.maxFileSize), 'log', '-p', '--cc', ...DIFF_FLAGS, '--no-relative', '--encoding=UTF-8', COMMIT_FORMAT, ...walk, '--'];
     const parser = new PatchParser(options, report);
     const binaries = new Set<string>();
     parser.onBinary = (blob) => binaries.add(blob);
-    const child = spawnGit(this.root, args);
+    const errorsBefore = report.errors.length;
+    const failure = yield* this.patches(args, parser, report);
+    if (failure) {
+      // A bad --range or --branch fails before any commit is shown; "bad object" alone does not tell it
+      // from a damaged repository.
+      if (revisions && report.commits === 0 && BAD_REVISION.test(failure.stderr)) throw revisionError(revisions, args, failure.stderr);
+      if (!DAMAGE.test(failure.stderr)) throw new GitError(describeGitFailure(args, failure.stderr));
+      yield* this.recover(failure, walk, options, parser, report);
+    }
+    if (report.commits === 0 && !revisions && !options.since && report.errors.length === errorsBefore && !(await this.hasCommits())) report.notices.push(EMPTY_NOTICE);
+    await this.countSkippedBinaries(binaries, options.maxFileSize, report);
+  }
+
+  /**
+   * Runs one patch-printing git (`log -p`, or `diff-tree --stdin -p` fed `commits`) through the parser.
+   * Returns undefined when it exits cleanly, or what a failed run left to locate the damage with.
+   */
+  private async *patches(args: string[], parser: PatchParser, report: GitReport, commits?: string[]): AsyncGenerator<HistoryChunk, PatchFailure | undefined> {
+    const child = spawnGit(this.root, args, commits !== undefined);
+    const writing = commits ? writeIds(child, commits) : undefined;
+    const commitsBefore = report.commits;
     const checkInterrupted = interruptCheck();
     try {
       for await (const batch of lineBatches(child)) {
@@ -174,14 +199,83 @@ class NativeRepository implements GitRepository {
           if (chunks) yield* chunks;
         }
       }
+      // Lines git printed before it died are real lines of the commit it was showing: they are kept.
       const last = parser.end();
       if (last) yield* last;
-      await exited(child, args, revisions);
+      await writing;
+      const status = await exitStatus(child);
+      if (status.code === 0) return undefined;
+      return { stderr: status.stderr, lastShown: report.commits > commitsBefore ? parser.commitId : undefined };
     } finally {
       if (child.exitCode === null) child.kill();
     }
-    if (report.commits === 0 && !revisions && !options.since && !(await this.hasCommits())) report.notices.push(EMPTY_NOTICE);
-    await this.countSkippedBinaries(binaries, options.maxFileSize, report);
+  }
+
+  /**
+   * After git died on a missing or corrupt object: says which commit it could not read, then diffs the
+   * commits after it (the same walk, listed by rev-list) with `diff-tree --stdin`, and again after each
+   * further failure. Each round starts past the commit that failed, so it ends.
+   */
+  private async *recover(first: PatchFailure, walk: string[], options: HistoryOptions, parser: PatchParser, report: GitReport): AsyncGenerator<HistoryChunk> {
+    const listed = await gitOutput(this.root, ['rev-list', ...walk, '--'], { allowFailure: true });
+    const commits = listed.stdout.toString('latin1').split('\n').filter((line) => OBJECT_ID.test(line));
+    if (listed.code !== 0) {
+      report.errors.push({ path: '(history)', message: `${describeGitFailure(['rev-list'], listed.stderr)} (a missing or corrupt object): commits beyond it could not be listed and were not scanned` });
+    }
+    const args = [...pinnedConfig(options.maxFileSize), 'diff-tree', '--stdin', '-p', '--cc', '--root', '--always', ...DIFF_FLAGS, '--no-relative', '--encoding=UTF-8', COMMIT_FORMAT, '--'];
+    let failure = first;
+    let start = 0;
+    for (;;) {
+      const index = await this.failedCommit(commits, start, failure, options.maxFileSize);
+      if (index === undefined) {
+        report.errors.push({ path: '(history)', message: `${gitMessage(failure.stderr)} (a missing or corrupt object), at a commit that could not be placed in the history: the commits after it were not scanned` });
+        return;
+      }
+      const commit = commits[index]!;
+      const object = lastObjectId(failure.stderr);
+      const path = object ? await this.pathOfObject(commit, object) : undefined;
+      if (object) this.reported.add(object);
+      report.errors.push({
+        path: path !== undefined ? `${path} (${commit.slice(0, 12)})` : `(commit ${commit.slice(0, 12)})`,
+        message: `commit ${commit}: ${gitMessage(failure.stderr)} (a missing or corrupt object); this commit was not scanned in full, the commits around it were`,
+      });
+      start = index + 1;
+      if (start >= commits.length) return;
+      const next = yield* this.patches(args, parser, report, commits.slice(start));
+      if (!next) return;
+      if (!DAMAGE.test(next.stderr)) throw new GitError(describeGitFailure(args, next.stderr));
+      failure = next;
+    }
+  }
+
+  /**
+   * The index in `commits` of the commit a run that began at `start` failed on. git prints a commit's
+   * header after reading its trees (and the blobs rename detection needs) and before diffing its files,
+   * so the failure is in the last commit shown, or in the one after it.
+   */
+  private async failedCommit(commits: string[], start: number, failure: PatchFailure, maxFileSize: number): Promise<number | undefined> {
+    if (failure.lastShown === undefined) return start < commits.length ? start : undefined;
+    const shown = commits.indexOf(failure.lastShown, start);
+    if (shown === -1) return undefined;
+    if (shown === commits.length - 1) return shown;
+    const object = lastObjectId(failure.stderr);
+    if (object && (await this.pathOfObject(commits[shown]!, object)) !== undefined) return shown;
+    const alone = await gitOutput(this.root, [...pinnedConfig(maxFileSize), 'diff-tree', '-p', '--cc', '--root', ...DIFF_FLAGS, commits[shown]!, '--'], { allowFailure: true });
+    return alone.code === 0 ? shown + 1 : shown;
+  }
+
+  /** The path at which `commit` changes to or from `object`, if it does (reads trees only). */
+  private async pathOfObject(commit: string, object: string): Promise<string | undefined> {
+    const raw = await gitOutput(this.root, ['diff-tree', '-r', '-z', '-m', '--root', '--no-renames', '--no-abbrev', '--raw', commit, '--'], { allowFailure: true });
+    const fields = raw.stdout.toString('utf8').split('\0');
+    for (let i = 0; i + 1 < fields.length; i++) {
+      // :<old mode> <new mode> <old id> <new id> <status>, then the path
+      if (!fields[i]!.startsWith(':')) continue;
+      const [, , oldId, newId] = fields[i]!.split(' ');
+      if (oldId === object || newId === object) return fields[i + 1];
+      i++;
+    }
+    return undefined;
   }
 
   /**
@@ -232,43 +326,76 @@ class NativeRepository implements GitRepository {
     })();
   }
 
-  async secretsAtHead(secrets: readonly string[], maxFileSize: number): Promise<Set<string>> {
+  async secretsAtHead(secrets: readonly string[], maxFileSize: number, errors: ScanError[]): Promise<Set<string>> {
     if (secrets.length === 0) return new Set();
-    const tree = await gitOutput(this.root, ['ls-tree', '-r', '-z', '-l', '--full-tree', 'HEAD'], { allowFailure: true });
-    if (tree.code !== 0) return new Set(); // no HEAD yet
-    const blobs = new Set<string>();
-    for (const entry of tree.stdout.toString('utf8').split('\0')) {
-      // <mode> SP <type> SP <object> SP+ <size> TAB <path>
-      const match = /^(\d+) blob ([0-9a-f]+) +(\d+)\t/.exec(entry);
-      if (!match || match[1] === SYMLINK_MODE || Number(match[3]) > maxFileSize) continue;
-      blobs.add(match[2]!);
+    const tree = await this.headTree(['-l'], errors);
+    const blobs = new Map<string, string>();
+    for (const entry of tree) {
+      // <mode> SP <type> SP <object> SP+ <size> TAB <path>; the size is "BAD" for an object git cannot read
+      const match = /^(\d+) blob ([0-9a-f]+) +(\d+|BAD)\t(.*)$/s.exec(entry);
+      if (!match || match[1] === SYMLINK_MODE) continue;
+      if (match[3] === 'BAD') {
+        this.unreadable(errors, match[2]!, match[4]!, 'is missing or corrupt', "whether HEAD's version holds a secret found in history is not known");
+        continue;
+      }
+      if (Number(match[3]) <= maxFileSize && !blobs.has(match[2]!)) blobs.set(match[2]!, match[4]!);
     }
     const searcher = await SecretSearcher.create(secrets);
-    await this.streamBlobs([...blobs], (_, bytes) => {
-      searcher.search(bytes);
-      return !searcher.done;
-    });
+    await this.streamBlobs(
+      [...blobs.keys()],
+      (_, bytes) => {
+        searcher.search(bytes);
+        return !searcher.done;
+      },
+      (id, why) => this.unreadable(errors, id, blobs.get(id)!, why, "whether HEAD's version holds a secret found in history is not known"),
+    );
     return searcher.found();
   }
 
-  async readBlobs(ids: readonly string[], each: (id: string, bytes: Buffer) => void): Promise<void> {
-    await this.streamBlobs([...ids], (id, bytes) => {
-      each(id, bytes);
-      return true;
-    });
-    // streamBlobs leaves exit codes alone (it may stop early); a batch read to the end has none to report.
+  async readBlobs(ids: readonly string[], each: (id: string, bytes: Buffer) => void, errors: ScanError[]): Promise<void> {
+    await this.streamBlobs(
+      [...ids],
+      (id, bytes) => {
+        each(id, bytes);
+        return true;
+      },
+      (id, why) => this.unreadable(errors, id, `(object ${id.slice(0, 12)})`, why, 'skipped'),
+    );
   }
 
-  async blobsAtHead(wanted: (path: string) => boolean): Promise<Map<string, string>> {
-    const tree = await gitOutput(this.root, [...pinnedConfig(), 'ls-tree', '-r', '-z', '--full-tree', 'HEAD'], { allowFailure: true });
+  async blobsAtHead(wanted: (path: string) => boolean, errors: ScanError[]): Promise<Map<string, string>> {
     const blobs = new Map<string, string>();
-    if (tree.code !== 0) return blobs; // no HEAD yet
-    for (const entry of tree.stdout.toString('utf8').split('\0')) {
+    for (const entry of await this.headTree([], errors)) {
       // <mode> SP <type> SP <object> TAB <path>; -z leaves paths unquoted
       const match = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
       if (match && match[1] !== SYMLINK_MODE && wanted(match[3]!)) blobs.set(match[3]!, match[2]!);
     }
     return blobs;
+  }
+
+  /**
+   * HEAD's tree, one entry a string: none when there is no HEAD yet. A tree git cannot read is listed in
+   * `errors`, and the entries it printed before stopping are kept.
+   */
+  private async headTree(flags: string[], errors: ScanError[]): Promise<string[]> {
+    const tree = await gitOutput(this.root, [...pinnedConfig(), 'ls-tree', '-r', '-z', ...flags, '--full-tree', 'HEAD'], { allowFailure: true });
+    const entries = tree.stdout.toString('utf8').split('\0');
+    entries.pop(); // after the last NUL: empty, or an entry cut short
+    if (tree.code !== 0 && DAMAGE.test(tree.stderr)) {
+      const object = lastObjectId(tree.stderr);
+      if (!object || !this.reported.has(object)) {
+        if (object) this.reported.add(object);
+        errors.push({ path: '(HEAD)', message: `${gitMessage(tree.stderr)} (a missing or corrupt object): HEAD's files were not all listed, so presentAtHead and the CI checks of HEAD may miss some` });
+      }
+    }
+    return entries;
+  }
+
+  /** Lists an object git could not read in `errors`, once per object. */
+  private unreadable(errors: ScanError[], id: string, path: string, why: string, consequence: string): void {
+    if (this.reported.has(id)) return;
+    this.reported.add(id);
+    errors.push({ path, message: `object ${id} ${why}; ${consequence}` });
   }
 
   private async hasCommits(): Promise<boolean> {
@@ -279,34 +406,68 @@ class NativeRepository implements GitRepository {
   /** Binary-looking blobs git did not diff: over the size limit, or binary. Counted once per blob. */
   async countSkippedBinaries(blobs: Set<string>, maxFileSize: number, report: GitReport): Promise<void> {
     if (blobs.size === 0) return;
-    const sizes = await this.blobSizes([...blobs]);
+    const sizes = await this.blobSizes([...blobs], report.errors);
     for (const blob of blobs) {
       if ((sizes.get(blob) ?? 0) > maxFileSize) report.skipped.tooLarge++;
       else report.skipped.binary++;
     }
   }
 
-  private async blobSizes(ids: string[]): Promise<Map<string, number>> {
-    const child = spawnGit(this.root, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], true);
+  /** Sizes of blobs, by id; one git cannot read is left out (and listed in `errors`). */
+  private async blobSizes(ids: string[], errors: ScanError[]): Promise<Map<string, number>> {
     const sizes = new Map<string, number>();
-    const writing = writeIds(child, ids);
-    for await (const batch of lineBatches(child)) {
-      for (const line of batch) {
-        const [id, size] = line.toString('latin1').split(' ');
-        if (id && size) sizes.set(id, Number(size));
+    let rest = ids;
+    while (rest.length > 0) {
+      const child = spawnGit(this.root, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], true);
+      const writing = writeIds(child, rest);
+      let answered = 0;
+      for await (const batch of lineBatches(child)) {
+        for (const line of batch) {
+          const [id, size] = line.toString('latin1').split(' ');
+          answered++;
+          if (id && size && /^\d+$/.test(size)) sizes.set(id, Number(size));
+          else if (id) this.unreadable(errors, id, `(object ${id.slice(0, 12)})`, 'is missing', 'counted as skipped');
+        }
       }
+      await writing;
+      const status = await exitStatus(child);
+      if (status.code === 0 || answered >= rest.length) break;
+      // git stopped at the object after the last one it answered for: note it, and go on past it.
+      if (!DAMAGE.test(status.stderr)) throw new GitError(describeGitFailure(['cat-file'], status.stderr));
+      this.unreadable(errors, rest[answered]!, `(object ${rest[answered]!.slice(0, 12)})`, `could not be read (${gitMessage(status.stderr)})`, 'counted as skipped');
+      rest = rest.slice(answered + 1);
     }
-    await writing;
-    await exited(child, ['cat-file']);
     return sizes;
   }
 
   /**
-   * Streams blobs through one `git cat-file --batch`; `each` returns false to stop early. Each blob is
-   * handed over as a view into the read buffer: copy it to keep it.
+   * Streams blobs through `git cat-file --batch`; `each` returns false to stop early. Each blob is
+   * handed over as a view into the read buffer: copy it to keep it. A blob git cannot read goes to
+   * `unreadable`: a missing one is answered as such, and where git dies on a corrupt one, a new
+   * `cat-file` goes on from the next.
    */
-  private async streamBlobs(ids: string[], each: (id: string, bytes: Buffer) => boolean): Promise<void> {
-    if (ids.length === 0) return;
+  private async streamBlobs(ids: string[], each: (id: string, bytes: Buffer) => boolean, unreadable: (id: string, why: string) => void): Promise<void> {
+    let rest = ids;
+    while (rest.length > 0) {
+      const { answered, stopped, child } = await this.catFileBatch(rest, each, unreadable);
+      if (stopped || answered >= rest.length) return;
+      const status = await exitStatus(child);
+      if (!DAMAGE.test(status.stderr)) {
+        // Not the object's fault (git itself failed): no use trying the next one.
+        unreadable(rest[answered]!, `could not be read (${describeGitFailure(['cat-file'], status.stderr)}), nor the ${rest.length - answered - 1} after it`);
+        return;
+      }
+      unreadable(rest[answered]!, `could not be read (${gitMessage(status.stderr)})`);
+      rest = rest.slice(answered + 1);
+    }
+  }
+
+  /** One `git cat-file --batch` over `ids`: how many it answered for (read or missing) before it ended. */
+  private async catFileBatch(
+    ids: string[],
+    each: (id: string, bytes: Buffer) => boolean,
+    unreadable: (id: string, why: string) => void,
+  ): Promise<{ answered: number; stopped: boolean; child: ChildProcessWithoutNullStreams }> {
     const child = spawnGit(this.root, ['cat-file', '--batch'], true);
     const writing = writeIds(child, ids);
     // Incoming data is kept as a list and joined only once the current blob is complete, so a large
@@ -315,6 +476,8 @@ class NativeRepository implements GitRepository {
     let buffered = 0;
     let needed = 0;
     let stopped = false;
+    let answered = 0;
+    let ended = false;
     try {
       for await (const data of child.stdout as AsyncIterable<Buffer>) {
         parts.push(data);
@@ -327,7 +490,9 @@ class NativeRepository implements GitRepository {
           const newline = pending.indexOf(10, offset);
           if (newline === -1) break;
           const header = pending.toString('latin1', offset, newline).split(' ');
-          if (header[1] === 'missing') {
+          if (header[1] === 'missing' || header[1] === 'ambiguous') {
+            unreadable(header[0]!, `is ${header[1]}`);
+            answered++;
             offset = newline + 1;
             continue;
           }
@@ -336,6 +501,7 @@ class NativeRepository implements GitRepository {
             needed = end + 1 - offset;
             break;
           }
+          answered++;
           if (!each(header[0]!, pending.subarray(newline + 1, end))) {
             stopped = true;
             break;
@@ -346,13 +512,16 @@ class NativeRepository implements GitRepository {
         parts = offset < pending.length ? [pending.subarray(offset)] : [];
         buffered = pending.length - offset;
       }
+      ended = !stopped;
     } finally {
-      if (child.exitCode === null) {
+      // Left running only when it ran to its end: the caller then reads how it exited.
+      if (!ended && child.exitCode === null) {
         child.stdin.destroy();
         child.kill();
       }
     }
     await writing.catch(() => undefined);
+    return { answered, stopped, child };
   }
 }
 
@@ -373,16 +542,35 @@ function spawnGit(cwd: string, args: string[], withStdin = false): ChildProcessW
   return child;
 }
 
-async function exited(child: ChildProcessWithoutNullStreams, args: string[], revisions?: string): Promise<void> {
+/** How a child ended; throws ScanInterrupted when it was stopped by SIGINT or SIGTERM. */
+async function exitStatus(child: ChildProcessWithoutNullStreams): Promise<{ code: number; stderr: string }> {
   const code = child.exitCode ?? (await new Promise<number>((resolve) => child.once('close', (exit) => resolve(exit ?? 1))));
-  if (code === 0) return;
   // Killed by SIGINT or SIGTERM: ours on an interrupted scan, or the terminal's Ctrl-C to the whole group.
-  if (child.signalCode === 'SIGINT' || child.signalCode === 'SIGTERM') throw new ScanInterrupted(child.signalCode);
-  const stderr = (child as unknown as { stderrText: () => string }).stderrText();
-  if (revisions && /bad revision|unknown revision|ambiguous argument|invalid|bad object/i.test(stderr)) {
-    throw new GitError(`${revisions}: not a revision or range in this repository (${describeGitFailure(args, stderr).replace(/^git \S+ failed: /, '')}); give branches, tags or commits, as in main..feature`);
-  }
+  if (code !== 0 && (child.signalCode === 'SIGINT' || child.signalCode === 'SIGTERM')) throw new ScanInterrupted(child.signalCode);
+  return { code, stderr: (child as unknown as { stderrText: () => string }).stderrText() };
+}
+
+async function exited(child: ChildProcessWithoutNullStreams, args: string[], revisions?: string): Promise<void> {
+  const { code, stderr } = await exitStatus(child);
+  if (code === 0) return;
+  if (revisions && BAD_REVISION.test(stderr)) throw revisionError(revisions, args, stderr);
   throw new GitError(describeGitFailure(args, stderr));
+}
+
+function revisionError(revisions: string, args: string[], stderr: string): GitError {
+  return new GitError(`${revisions}: not a revision or range in this repository (${describeGitFailure(args, stderr).replace(/^git \S+ failed: /, '')}); give branches, tags or commits, as in main..feature`);
+}
+
+/** git's own words for what it could not do: its last fatal or error line. */
+function gitMessage(stderr: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const fatal = lines.filter((line) => /^(fatal|error):/.test(line)).pop() ?? lines.pop() ?? 'git failed';
+  return fatal.replace(/^(fatal|error): /, '');
+}
+
+/** The last object id git named in its messages (the object it could not read, as it reports it). */
+function lastObjectId(stderr: string): string | undefined {
+  return stderr.match(/\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b/g)?.pop();
 }
 
 async function writeIds(child: ChildProcessWithoutNullStreams, ids: string[]): Promise<void> {
@@ -468,6 +656,12 @@ export class PatchParser {
   onFile?: (file: StagedFile) => void;
 
   private commit: Omit<ChunkOrigin, 'path'> = { source: 'staged' };
+
+  /** The commit whose header came last. */
+  get commitId(): string | undefined {
+    return this.commit.commit;
+  }
+
   private file: FileDiff | undefined;
   /** Ordinary hunk: lines of each side still to come. */
   private oldLeft = 0;

@@ -87,15 +87,18 @@ export interface GitRepository {
   history(options: HistoryOptions, report: GitReport): AsyncGenerator<HistoryChunk>;
   /** Starts reading at once (the hook path overlaps git with loading the configuration). */
   staged(options: StagedOptions, report: GitReport): AsyncIterable<StagedFile>;
-  /** Which of `secrets` occur in some file of HEAD's tree (none when there is no HEAD). */
-  secretsAtHead(secrets: readonly string[], maxFileSize: number): Promise<Set<string>>;
+  /**
+   * Which of `secrets` occur in some file of HEAD's tree (none when there is no HEAD). Here and below,
+   * an object the repository cannot give (missing, corrupt) is listed in `errors` and passed over.
+   */
+  secretsAtHead(secrets: readonly string[], maxFileSize: number, errors: ScanError[]): Promise<Set<string>>;
   /**
    * Reads blobs by id, all through one reader (native: one `git cat-file --batch`), calling `each` with each
-   * one found; missing ids are left out. `bytes` may be a view into a read buffer: copy it to keep it.
+   * one found; ids it cannot read are left out. `bytes` may be a view into a read buffer: copy it to keep it.
    */
-  readBlobs(ids: readonly string[], each: (id: string, bytes: Buffer) => void): Promise<void>;
+  readBlobs(ids: readonly string[], each: (id: string, bytes: Buffer) => void, errors: ScanError[]): Promise<void>;
   /** Blob ids of HEAD's files whose paths `wanted` accepts (symlinks and submodules left out), by path. */
-  blobsAtHead(wanted: (path: string) => boolean): Promise<Map<string, string>>;
+  blobsAtHead(wanted: (path: string) => boolean, errors: ScanError[]): Promise<Map<string, string>>;
 }
 
 /** A Git failure the user can act on (bad revision, not a repository): one line, exit code 2. */
