@@ -18,6 +18,7 @@
  *   sorted worst first), and a notice says so.
  */
 import { pathToFileURL } from 'node:url';
+import { FILTER_VALIDATORS } from '../detect/validators/index.js';
 import { ruleSeverity } from '../score/score.js';
 import type { Occurrence, RuleSpec, ScanKind, Severity } from '../types.js';
 import { lineHashKey, type LineHashes } from './line-hash.js';
@@ -221,7 +222,8 @@ function securitySeverity(score: number): string {
 }
 
 function precisionOf(rule: RuleSpec): 'very-high' | 'high' | 'medium' | 'low' {
-  if (rule.validators.some((name) => name !== 'not-an-identifier-setting')) return 'very-high';
+  // Only a validator that checks the value's own evidence (a checksum, a structure) earns "very-high", as in scoring.
+  if (rule.validators.some((name) => !FILTER_VALIDATORS.has(name))) return 'very-high';
   if (rule.credentialType.startsWith('generic')) return 'low';
   return rule.keywords.length > 0 ? 'high' : 'medium';
 }

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { collectLineHashes, lineHashes } from '../../src/report/line-hash.js';
 import { toReport, type Report } from '../../src/report/redact.js';
 import { renderSarif } from '../../src/report/sarif.js';
+import { builtinRulesDir, loadRuleSource } from '../../src/rules/load.js';
 import { scan } from '../../src/scan.js';
 import type { ScanResult } from '../../src/types.js';
 import { createFaker } from '../helpers/fake-secrets.js';
@@ -143,6 +144,25 @@ describe('SARIF golden files', () => {
 });
 
 describe('SARIF for GitHub code scanning', () => {
+  it('labels precision by the rule\'s validators: filters only (kubernetes-secret-data) are not "very-high"', async () => {
+    const scanned = await worktreeScan();
+    const builtin = await loadRuleSource(builtinRulesDir(), { builtin: true });
+    const kubernetes = builtin.find((rule) => rule.id === 'kubernetes-secret-data')!;
+    expect(kubernetes.validators).toEqual(['not-an-identifier-setting', 'base64-secret-like']);
+    const precision = async (validators: string[], base = scanned.result.findings[0]!.rule) => {
+      const rule = { ...base, validators };
+      const result = { ...scanned.result, findings: scanned.result.findings.map((finding) => ({ ...finding, rule })) };
+      const sarif = JSON.parse((await sarifOf(toReport(result, false), scanned.root)).text);
+      return sarif.runs[0].tool.driver.rules[0].properties.precision as string;
+    };
+    // The built-in rule as it is: a generic secret whose validators only filter.
+    expect(await precision(kubernetes.validators, kubernetes)).toBe('low');
+    // acme-key (keywords, a specific credential type): "high" unless a validator checks the value itself.
+    expect(await precision(['base64-secret-like'])).toBe('high');
+    expect(await precision(['not-an-identifier-setting', 'base64-secret-like'])).toBe('high');
+    expect(await precision(['base64-secret-like', 'github-checksum'])).toBe('very-high');
+  });
+
   it('describes each rule with results from rule data, security-severity = best score / 10', async () => {
     const scanned = await worktreeScan();
     const sarif = JSON.parse((await sarifOf(toReport(scanned.result, false), scanned.root)).text);
