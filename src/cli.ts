@@ -517,8 +517,8 @@ function renderRulesJson(rules: RuleSpec[]): string {
     lifetime: rule.lifetime,
     severity: severityOfRule(rule),
     keywords: rule.keywords,
-    pattern: rule.pattern,
-    secretGroup: rule.secretGroup,
+    // A path rule has no pattern (nor a secret group in one): what it matches is the file's path.
+    ...(rule.path !== undefined ? { path: rule.path } : { pattern: rule.pattern, secretGroup: rule.secretGroup }),
     ...(rule.entropy !== undefined ? { entropy: rule.entropy } : {}),
     validators: rule.validators,
     multiline: rule.multiline,
@@ -534,7 +534,8 @@ function renderRulesText(rules: RuleSpec[], chalk: ChalkInstance): string {
   const providerWidth = Math.max(...rules.map((rule) => rule.provider.length), 8);
   const lines = [chalk.bold(`${'ID'.padEnd(idWidth)}  ${'PROVIDER'.padEnd(providerWidth)}  ${'SEVERITY'.padEnd(8)}  DESCRIPTION`)];
   for (const rule of rules) {
-    lines.push(`${rule.id.padEnd(idWidth)}  ${rule.provider.padEnd(providerWidth)}  ${severityOfRule(rule).padEnd(8)}  ${rule.name}${rule.builtin ? '' : chalk.gray(` (${rule.origin})`)}`);
+    const path = rule.path !== undefined ? chalk.gray(` (path: ${rule.path})`) : '';
+    lines.push(`${rule.id.padEnd(idWidth)}  ${rule.provider.padEnd(providerWidth)}  ${severityOfRule(rule).padEnd(8)}  ${rule.name}${path}${rule.builtin ? '' : chalk.gray(` (${rule.origin})`)}`);
   }
   lines.push('', `${rules.length} rules`);
   return `${lines.join('\n')}\n`;

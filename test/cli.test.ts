@@ -281,6 +281,22 @@ describe('secretscan rules', () => {
     expect(rules.filter((rule: { source: string }) => rule.source === 'builtin').length).toBeGreaterThanOrEqual(30);
   });
 
+  it('lists a path rule with its path, not an empty pattern', async () => {
+    const root = await tempTree({ 'rules/acme.yml': RULES });
+    const { rules } = JSON.parse((await cli(['rules', '--rules', 'rules', '--format', 'json'], { cwd: root })).stdout);
+    const pkcs12 = rules.find((rule: { id: string }) => rule.id === 'keystore-pkcs12');
+    expect(pkcs12.path).toBe('(?i)\\.(?:p12|pfx|pkcs12)$');
+    expect(pkcs12).not.toHaveProperty('pattern');
+    expect(pkcs12).not.toHaveProperty('secretGroup');
+    const acme = rules.find((rule: { id: string }) => rule.id === 'acme-key');
+    expect(acme).toMatchObject({ pattern: expect.stringContaining('acme_'), secretGroup: expect.any(Number) });
+    expect(acme).not.toHaveProperty('path');
+
+    const { stdout } = await cli(['rules', '--rules', 'rules'], { cwd: root });
+    expect(stdout).toMatch(/^keystore-pkcs12 +keystore +\w+ +.* \(path: \(\?i\)\\\.\(\?:p12\|pfx\|pkcs12\)\$\)$/m);
+    expect(stdout).toMatch(/^acme-key +acme +high +Acme API key(?! \(path)/m);
+  });
+
   it('lists rules as a table', async () => {
     const root = await tempTree({ 'rules/acme.yml': RULES });
     const { stdout } = await cli(['rules', '--rules', 'rules'], { cwd: root });
