@@ -64,4 +64,23 @@ describe('KeywordMatcher', () => {
       { seed: 20261126, numRuns: 300 },
     );
   });
+
+  it('finds the same in large buffers (walked as two halves at once) as in one walk, keywords across the middle included', () => {
+    const keyword = fc.stringMatching(/^[abc_\-:]{1,9}$/);
+    const piece = fc.array(fc.constantFrom('a', 'b', 'c', 'A', '_', '-', ':', 'x', ' ', '\u00e9'), { minLength: 1, maxLength: 64 }).map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(fc.uniqueArray(keyword, { minLength: 1, maxLength: 12 }), piece, fc.integer({ min: 4096, max: 9000 }), fc.integer({ min: -12, max: 12 }), (keywords, unit, size, shiftMiddle) => {
+        const matcher = new KeywordMatcher(keywords);
+        // A keyword placed to straddle the middle exercises the hand-over between the two walks.
+        let text = unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+        const middle = Buffer.byteLength(text, 'latin1') >> 1;
+        const straddling = keywords[0]!;
+        const at = Math.max(0, middle - Math.floor(straddling.length / 2) + (shiftMiddle % Math.max(1, straddling.length)));
+        text = text.slice(0, at) + straddling.toUpperCase() + text.slice(at + straddling.length);
+        const bytes = Buffer.from(text, 'latin1');
+        expect(named(matcher, matcher.findInBytes(bytes))).toEqual(named(matcher, matcher.findInString(bytes.toString('latin1'))));
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+  });
 });
