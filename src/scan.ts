@@ -197,14 +197,18 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
           poolConsidered = true;
           pool = DetectionPool.create(detector.rules.map((rule) => rule.spec), workerCount(jobs));
         }
+        // The pool takes the bytes (they move to the worker without a copy): read the size first.
+        const size = file.bytes.length;
         const submitted = pool?.trySubmit({ path: file.path, source: 'worktree' }, file.bytes);
         if (submitted) {
-          const { path, bytes } = file;
+          const { path } = file;
           const settled: Promise<void> = submitted
             .then(
               (candidates) => candidates.forEach((candidate) => grouper.add(candidate)),
               (error: Error & { retryInline?: boolean }) => {
-                if (error.retryInline) detectHere(path, bytes);
+                // A worker died with the file: read it again and detect it here.
+                const again = error.retryInline ? readIfFile(resolve(root, path)) : undefined;
+                if (again) detectHere(path, again);
                 else report.errors.push({ path, message: `detection failed: ${error.message}; skipped` });
               },
             )
@@ -214,7 +218,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
           detectHere(file.path, file.bytes);
         }
         stats.filesScanned++;
-        stats.bytesScanned += file.bytes.length;
+        stats.bytesScanned += size;
         options.onProgress?.({ files: stats.filesScanned, bytes: stats.bytesScanned, path: file.path });
       }
       await Promise.all(inFlight);
