@@ -4,15 +4,16 @@
  *
  * perf-probe §7: on 2 vCPUs a worker gives ~1.0× at 50 MB and 1.2-1.5× at 200 MB, because each one
  * repeats JIT warm-up, rule compilation and GC (~50-100 ms before it is productive). So by default
- * workers start only once a scan has read AUTO_THRESHOLD_BYTES (16 MiB: on our 200 MiB bench, starting
- * at 64 MiB left a third of the tree to one thread); `--jobs N` sets the count explicitly
- * (`--jobs 1`: main thread only). A file goes to a worker only while that worker has little in flight;
+ * workers start only once a scan has read AUTO_THRESHOLD_BYTES (4 MiB: a small folder never pays for one,
+ * and on a large tree its start-up overlaps the main thread's work); `--jobs N` sets the count
+ * explicitly (`--jobs 1`: main thread only). A file goes to a worker only while that worker has little in flight;
  * otherwise the main thread detects it itself, which balances the load without a scheduler.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { isVetted } from '../rules/load.js';
 import type { Candidate, ChunkOrigin, OccurrenceSource, RuleSpec } from '../types.js';
 
 export interface WorkerRequest {
@@ -28,7 +29,7 @@ export interface WorkerReply {
   error?: string;
 }
 
-export const AUTO_THRESHOLD_BYTES = 16 * 1024 * 1024;
+export const AUTO_THRESHOLD_BYTES = 4 * 1024 * 1024;
 /** Deep enough that a worker still has work queued while the main thread detects a large file itself. */
 export const MAX_BYTES_IN_FLIGHT_PER_WORKER = 8 * 1024 * 1024;
 const MAX_FILES_IN_FLIGHT_PER_WORKER = 512;
@@ -86,7 +87,7 @@ export class DetectionPool {
     for (let i = 0; i < workers; i++) {
       // A young generation of 16 MiB, not V8's default 48: the worker's objects are short-lived
       // (one file's text, hits and windows), and on a 2 GiB tree the larger one was ~30 MiB of peak RSS.
-      const worker = new Worker(script, { workerData: { rules }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      const worker = new Worker(script, { workerData: { rules, vetted: rules.map(isVetted) }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       const lane: Lane = { worker, pending: new Map(), bytesInFlight: 0, batchesSent: 0, open: [], openBytes: 0, alive: true };
       worker.on('message', (message: WorkerReply[] | { ready: true }) => {
         if (!Array.isArray(message)) return;

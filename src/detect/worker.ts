@@ -3,12 +3,13 @@
  * thread keeps walking, reading and grouping; see pool.ts for when workers are used at all.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileRules } from '../rules/load.js';
+import { compileRules, markVetted } from '../rules/load.js';
 import type { RuleSpec } from '../types.js';
 import { Detector } from './detector.js';
 import type { WorkerReply, WorkerRequest } from './pool.js';
 
-const { rules } = workerData as { rules: RuleSpec[] };
+const { rules, vetted } = workerData as { rules: RuleSpec[]; vetted: boolean[] };
+markVetted(rules.filter((_, index) => vetted[index]));
 const detector = new Detector(await compileRules(rules));
 
 parentPort!.on('message', (batch: WorkerRequest[]) => {

@@ -4,7 +4,7 @@
  * `scan.durationMs` (SARIF carries no time; GitLab's start and end times are outside this contract).
  *
  * The tree is larger than the pool's automatic threshold (src/detect/pool.ts: a worker starts once a
- * scan has read 16 MiB), with planted secrets both before and after that point, so the default run
+ * scan has read AUTO_THRESHOLD_BYTES), with planted secrets both before and after that point, so the default run
  * changes thread count mid-scan and `--jobs 2` sends most files to a worker from the start; their
  * findings come back in a different order than a single thread makes them.
  */
@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 describe('the same scan gives the same report', () => {
-  it('JSON: a default run (a worker joins after 16 MiB), --jobs 1 and --jobs 2 are identical', async () => {
+  it('JSON: a default run (a worker joins after AUTO_THRESHOLD_BYTES), --jobs 1 and --jobs 2 are identical', async () => {
     const runs = [];
     for (const jobs of [[], ['--jobs', '1'], ['--jobs', '2']]) {
       const run = await cli.run(['scan', '-f', 'json', ...jobs], repo.root);
