@@ -3,7 +3,7 @@
  * schema/config.schema.json, and resolved so that every path in it is relative to the config file.
  * Errors are one line that names the file and the key.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { validateConfig } from '../generated/schema-validators.js';
 import { loadRuleSource, ruleFromObject } from '../rules/load.js';
@@ -62,6 +62,10 @@ const SEARCH_PLACES = [
  * a config from an unrelated parent folder.
  */
 export async function loadConfig(options: { explicitPath?: string; searchFrom: string }): Promise<ResolvedConfig> {
+  const stop = gitRoot(options.searchFrom) ?? options.searchFrom;
+  // Most repositories have no config: then cosmiconfig (~25 ms to load and search, a tenth of the
+  // pre-commit hook's budget) is not loaded at all. When something may be a config, it decides.
+  if (!options.explicitPath && !mayHoldConfig(options.searchFrom, stop)) return { baseDir: options.searchFrom, file: {}, rules: [] };
   // cosmiconfig is CommonJS: depending on the loader its exports arrive as named or under `default`.
   const module = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = module.cosmiconfig ?? module.default!.cosmiconfig;
@@ -80,7 +84,6 @@ export async function loadConfig(options: { explicitPath?: string; searchFrom: s
     if (!existsSync(path)) throw new ConfigError(`--config ${options.explicitPath}: file not found; give the path of a .secretscanrc file`);
     found = await readWith(() => explorer.load(path), path);
   } else {
-    const stop = gitRoot(options.searchFrom) ?? options.searchFrom;
     for (let dir = options.searchFrom; ; dir = dirname(dir)) {
       found = await readWith(() => searcher.search(dir), dir);
       if (found || dir === stop || dirname(dir) === dir) break;
@@ -158,6 +161,26 @@ function checkExpansion(config: unknown, filepath: string): void {
     }
     // One push per child: spreading a list of a million values would overflow the call stack.
     if (value !== null && typeof value === 'object') for (const child of Object.values(value)) stack.push(child);
+  }
+}
+
+/**
+ * Whether any folder from `start` up to `stop` has a file cosmiconfig would read: one of the config
+ * names, or a package.json that mentions "secretscan" (one without the word cannot hold the key).
+ */
+function mayHoldConfig(start: string, stop: string): boolean {
+  for (let dir = start; ; dir = dirname(dir)) {
+    for (const name of SEARCH_PLACES) {
+      const path = join(dir, name);
+      if (!existsSync(path)) continue;
+      if (name !== 'package.json') return true;
+      try {
+        if (readFileSync(path, 'utf8').includes('"secretscan"')) return true;
+      } catch {
+        return true; // unreadable: let cosmiconfig report it
+      }
+    }
+    if (dir === stop || dirname(dir) === dir) return false;
   }
 }
 
