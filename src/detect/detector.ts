@@ -64,6 +64,11 @@ export function compileRule(spec: RuleSpec, vetted = false): CompiledRule {
   return { spec, pattern, validators, stopwords: spec.stopwords.map((word) => word.toLowerCase()) };
 }
 
+/** The keyword automaton of a detector for these rules, as shipped in dist/prefilter.bin (scripts/build.mjs). */
+export function builtinPrefilterImage(rules: readonly CompiledRule[]): Buffer {
+  return new Detector(rules).prefilterImage();
+}
+
 /** A chunk for the detector: bytes as read (preferred: decoded only if a keyword hits) or text. */
 export interface DetectInput {
   origin: ChunkOrigin;
@@ -136,10 +141,15 @@ export class Detector {
       }
     }
     const keywords = [...keywordIndex.keys()];
-    this.matcher = new KeywordMatcher(keywords);
+    this.matcher = KeywordMatcher.forKeywords(keywords);
     this.keywordLengths = keywords.map((keyword) => keyword.length);
     this.decodeTriggers = keywords.map((keyword) => DECODE_TRIGGERS[keyword]);
     this.wholeFileTrigger = keywordIndex.get(WHOLE_FILE_TRIGGER)!;
+  }
+
+  /** The keyword automaton as bytes, for the build to ship with the built-in rules (prefilter.ts). */
+  prefilterImage(): Buffer {
+    return this.matcher.toImage();
   }
 
   detect(input: DetectInput): Candidate[] {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { compileRule, RuleCompileError, type CompiledRule } from '../detect/detector.js';
 import { compilePathRule, PathRules } from '../detect/path-rules.js';
 import { loadLinearEngine } from '../detect/regex.js';
+import { KeywordMatcher, usePrebuiltMatcher } from '../detect/prefilter.js';
 import { validateRule, validateRuleFile } from '../generated/schema-validators.js';
 import type { RuleSpec } from '../types.js';
 import { describeSchemaErrors } from '../util/schema-errors.js';
@@ -170,6 +171,12 @@ export async function loadBuiltinRules(): Promise<RuleSpec[]> {
   try {
     builtinCache = JSON.parse(await readFile(compiled, 'utf8')) as RuleSpec[];
     for (const spec of builtinCache) vettedSpecs.add(spec);
+    // Their keyword automaton, built with them; a missing or unreadable image only costs the time to build one.
+    try {
+      usePrebuiltMatcher(KeywordMatcher.fromImage(await readFile(new URL('./prefilter.bin', import.meta.url))));
+    } catch {
+      // built at first use instead
+    }
   } catch {
     builtinCache = await loadRuleSource(builtinRulesDir(), { builtin: true });
   }

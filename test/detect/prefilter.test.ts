@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeywordMatcher } from '../../src/detect/prefilter.js';
+import { KeywordMatcher, usePrebuiltMatcher } from '../../src/detect/prefilter.js';
 
 function named(matcher: KeywordMatcher, flat: number[]): string[] {
   const found: string[] = [];
@@ -82,5 +82,20 @@ describe('KeywordMatcher', () => {
       }),
       { seed: 7, numRuns: 200 },
     );
+  });
+
+  it('ships as an image that loads to the same automaton, used only for exactly its keywords', () => {
+    const keywords = ['token', 'ken', 'ghp_', 'password', 'pass=', 'a3-'];
+    const built = new KeywordMatcher(keywords);
+    const loaded = KeywordMatcher.fromImage(built.toImage());
+    const text = `x TOKEN=ghp_abc; password pass=1 a3-b ${'filler kenpass '.repeat(500)}token`;
+    expect(loaded.keywords).toEqual(keywords);
+    expect(loaded.findInBytes(Buffer.from(text))).toEqual(built.findInBytes(Buffer.from(text)));
+    expect(loaded.findInString(text)).toEqual(built.findInString(text));
+
+    usePrebuiltMatcher(loaded);
+    expect(KeywordMatcher.forKeywords([...keywords])).toBe(loaded);
+    expect(KeywordMatcher.forKeywords([...keywords, 'extra'])).not.toBe(loaded);
+    expect(KeywordMatcher.forKeywords(keywords.slice().reverse())).not.toBe(loaded);
   });
 });
