@@ -16,7 +16,7 @@ import { couldBeCiConfig, ciPlatformOf } from './ci/files.js';
 import { ciRuleSpecs } from './ci/rules.js';
 import { CiHistory, GitlabIncludes } from './ci/versions.js';
 import { decode, Detector } from './detect/detector.js';
-import { AUTO_THRESHOLD_BYTES, DetectionPool, workerCount } from './detect/pool.js';
+import { AUTO_THRESHOLD_BYTES, AUTO_THRESHOLD_MS, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
 import type { PathRules } from './detect/path-rules.js';
 import { compilePathRules, compileRules, loadBuiltinRules, loadRuleSource } from './rules/load.js';
@@ -193,7 +193,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
           }
           continue;
         }
-        if (!poolConsidered && (jobs !== undefined ? jobs > 1 : stats.bytesScanned >= AUTO_THRESHOLD_BYTES)) {
+        if (!poolConsidered && (jobs !== undefined ? jobs > 1 : stats.bytesScanned >= AUTO_THRESHOLD_BYTES || performance.now() - started >= AUTO_THRESHOLD_MS)) {
           poolConsidered = true;
           pool = DetectionPool.create(detector.rules.map((rule) => rule.spec), workerCount(jobs));
         }

@@ -4,8 +4,8 @@
  *
  * perf-probe §7: on 2 vCPUs a worker gives ~1.0× at 50 MB and 1.2-1.5× at 200 MB, because each one
  * repeats JIT warm-up, rule compilation and GC (~50-100 ms before it is productive). So by default
- * workers start only once a scan has read AUTO_THRESHOLD_BYTES (4 MiB: a small folder never pays for one,
- * and on a large tree its start-up overlaps the main thread's work); `--jobs N` sets the count
+ * workers start only once a scan has read AUTO_THRESHOLD_BYTES or run AUTO_THRESHOLD_MS (a small folder never
+ * pays for one, and on a large tree its start-up overlaps the main thread's work); `--jobs N` sets the count
  * explicitly (`--jobs 1`: main thread only). A file goes to a worker only while that worker has little in flight;
  * otherwise the main thread detects it itself, which balances the load without a scheduler.
  */
@@ -30,6 +30,11 @@ export interface WorkerReply {
 }
 
 export const AUTO_THRESHOLD_BYTES = 4 * 1024 * 1024;
+/**
+ * Or once a scan has run this long: bytes alone started the worker 0.6-0.8 s into the bench tree, whose
+ * first files are dozens of CI workflows (checked on the main thread, a few ms each) and lockfiles.
+ */
+export const AUTO_THRESHOLD_MS = 150;
 /** Deep enough that a worker still has work queued while the main thread detects a large file itself. */
 export const MAX_BYTES_IN_FLIGHT_PER_WORKER = 8 * 1024 * 1024;
 const MAX_FILES_IN_FLIGHT_PER_WORKER = 512;
