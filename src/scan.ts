@@ -168,7 +168,8 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     });
   } else {
     const keepBinary = options.kind === 'ci' ? undefined : (path: string) => pathRules.wants(path);
-    const files = worktreeFiles({ targets, root, exclude, maxFileSize, keepBinary }, report);
+    const onlyPaths = options.kind === 'ci' ? couldBeCiConfig : undefined;
+    const files = worktreeFiles({ targets, root, exclude, maxFileSize, keepBinary, onlyPaths }, report);
     const jobs = options.jobs ?? config.file.jobs;
     let pool: DetectionPool | undefined;
     let poolConsidered = false;

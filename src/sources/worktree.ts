@@ -33,6 +33,11 @@ export interface WorktreeOptions {
    * `binary`, still counted as skipped (path rules judge key stores by name; nothing reads their text).
    */
   keepBinary?: (path: string) => boolean;
+  /**
+   * Asked, by reported path, before a file is read: false leaves it unread and uncounted (`secretscan ci`
+   * looks only at files that could be CI configuration, and need not read the rest of the tree).
+   */
+  onlyPaths?: (path: string) => boolean;
 }
 
 export interface WorktreeFile {
@@ -210,6 +215,7 @@ function specialKind(dirent: Dirent | Dirent<Buffer> | Stats): string {
  */
 function readOne(absPath: string, fsPath: string | Buffer, options: WorktreeOptions, report: WorktreeReport): WorktreeFile | undefined {
   const path = displayPath(options.root, absPath);
+  if (options.onlyPaths && !options.onlyPaths(path)) return undefined;
   // Only after a dot: a file named `lib`, `db` or `a` has no extension and is text until sniffed otherwise.
   const name = basename(absPath);
   const dot = name.lastIndexOf('.');
