@@ -518,3 +518,19 @@ describe('scan command on a working tree (end to end, in-process)', () => {
     expect(report.scan.filesScanned).toBe(2);
   });
 });
+
+describe('the walk on a large tree', () => {
+  it('regression: .gitignore answers stay right after the ignore caches are dropped (every 20,000 questions)', async () => {
+    // bench:scale: the ignore library cached an answer for every path of a 209,000-file tree (~100 MiB);
+    // the instances are now rebuilt from their text periodically. Files past that point must be judged
+    // exactly as before it, nested re-includes and exclude globs included.
+    const files: Record<string, string> = { '.gitignore': '*.log\nbuild/\n', 'zz/.gitignore': '!keep.log\n' };
+    for (let i = 0; i < 21_000; i++) files[`aa/d${i % 50}/f${i}.txt`] = '';
+    Object.assign(files, { 'zz/app.log': 'x', 'zz/keep.log': 'x', 'zz/build/out.txt': 'x', 'zz/src/main.ts': 'x', 'zz/src/skip.tmp': 'x' });
+    const root = await tempTree(files);
+    const { paths } = await walk(root, { exclude: ['*.tmp'] });
+    expect(paths.filter((path) => path.startsWith('zz/'))).toEqual(['zz/.gitignore', 'zz/keep.log', 'zz/src/main.ts']);
+    expect(paths.filter((path) => path.startsWith('aa/'))).toHaveLength(21_000);
+  }, 120_000);
+});
+
