@@ -175,7 +175,7 @@ export class Detector {
     // so a hit inside a rule's current window only extends it. The line-end lookup is cached, which keeps
     // keyword-dense megabyte lines (minified bundles) linear.
     const windowsByRule = new Map<number, number[]>();
-    // Rules that promise their matches start near a keyword get the keyword spans instead of windows.
+    // Rules that promise their matches start near a keyword get the keywords' ends instead of windows.
     const anchorsByRule = new Map<number, number[]>();
     const lineEnds = new LineEndFinder(text);
     const lineStarts = new LineStartFinder(text);
@@ -187,7 +187,7 @@ export class Detector {
         if (this.anchorReach[ruleIndex] !== undefined) {
           let anchors = anchorsByRule.get(ruleIndex);
           if (!anchors) anchorsByRule.set(ruleIndex, (anchors = []));
-          anchors.push(start, end);
+          anchors.push(end);
           continue;
         }
         const forward = this.rules[ruleIndex]!.spec.multiline ? WINDOW_FORWARD_MULTILINE : WINDOW_FORWARD;
@@ -221,21 +221,21 @@ export class Detector {
     for (const [ruleIndex, anchors] of anchorsByRule) {
       const rule = this.rules[ruleIndex]!;
       const into = this.genericRules.has(ruleIndex) ? generic : candidates;
-      const before = rule.spec.startsNearKeyword!;
       const reach = this.anchorReach[ruleIndex]!;
       const onMatch = (secretStart: number, secretEnd: number, matchStart: number) => {
         const candidate = this.check(rule, text, secretStart, secretEnd, matchStart, lines, input.origin);
         if (candidate) into.push(candidate);
       };
       // Anchors come in text order; a match consumes its text, as in a left-to-right scan. A failed try
-      // from `from` has ruled out every start up to from + reach, so dense keywords (a minified bundle
+      // from `next` has ruled out every start up to next + reach, so dense keywords (a minified bundle
       // full of "token") do not try the same starts again.
       // Several matches may start before one keyword (names a negative alternative consumed), so each
-      // keyword is tried until the next possible start is past it.
+      // keyword is tried until the next possible start is past it. Tries start `reach` before the
+      // keyword's end, not `before` before its start: ends never decrease from one hit to the next, while
+      // starts can (a longer keyword ending later), which would leave starts untried.
       let next = 0;
-      for (let a = 0; a < anchors.length; a += 2) {
-        const keywordEnd = anchors[a + 1]!;
-        next = Math.max(anchors[a]! - before, next);
+      for (const keywordEnd of anchors) {
+        next = Math.max(keywordEnd - reach, next);
         while (next <= keywordEnd) {
           const matchEnd = rule.pattern.matchStartingNear(text, next, reach, rule.spec.secretGroup, onMatch);
           next = matchEnd === -1 ? next + reach + 1 : Math.max(matchEnd, next + 1);

@@ -4,10 +4,11 @@
  *
  * perf-probe §7: on 2 vCPUs a worker gives ~1.0× at 50 MB and 1.2-1.5× at 200 MB, because each one
  * repeats JIT warm-up, rule compilation and GC (~50-100 ms before it is productive). So by default
- * workers start only once a scan has read AUTO_THRESHOLD_BYTES or run AUTO_THRESHOLD_MS (a small folder never
- * pays for one, and on a large tree its start-up overlaps the main thread's work); `--jobs N` sets the count
- * explicitly (`--jobs 1`: main thread only). A file goes to a worker only while that worker has little in flight;
- * otherwise the main thread detects it itself, which balances the load without a scheduler.
+ * workers start only once a scan has read AUTO_THRESHOLD_BYTES or run AUTO_THRESHOLD_MS (a small
+ * folder never pays for one, and on a large tree its start-up overlaps the main thread's work);
+ * `--jobs N` sets the count explicitly (`--jobs 1`: main thread only). A file goes to a worker only
+ * while that worker has little in flight; otherwise the main thread detects it itself, which balances
+ * the load without a scheduler.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -166,8 +167,12 @@ export class DetectionPool {
  * pool for small Buffers) is copied, since moving it would take its neighbours along.
  */
 function send(lane: Lane): void {
-  const movable = lane.open.flatMap(({ bytes }) => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []));
-  lane.worker.postMessage(lane.open, movable);
+  // A Set: the same buffer twice in a transfer list is an error, should a caller submit it twice.
+  const movable = new Set<ArrayBuffer>();
+  for (const { bytes } of lane.open) {
+    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) movable.add(bytes.buffer);
+  }
+  lane.worker.postMessage(lane.open, [...movable]);
   lane.batchesSent++;
   lane.open = [];
   lane.openBytes = 0;
