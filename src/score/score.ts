@@ -97,6 +97,9 @@ export function ruleSeverity(rule: RuleSpec): Severity {
 }
 
 /** Scores every finding; pairing looks across findings, so they are scored together. */
+/** The highest score of a CI posture problem that HEAD no longer has (severity low). */
+const FIXED_POSTURE_CAP = 30;
+
 export function scoreFindings(findings: readonly Finding[]): ScoredFinding[] {
   const pairs = findPairs(findings);
   return findings.map((finding) => scoreOne(finding, pairs.get(finding.id) ?? []));
@@ -141,7 +144,16 @@ function scoreOne(finding: Finding, pairedWith: string[]): ScoredFinding {
   if (sprawl) score += add(sprawl[1], `${places} locations`);
   if ([...paths].every((path) => TEST_PATH.test(path))) score += add(EXPOSURE.testFixture, 'only in tests or fixtures');
   else if ([...paths].every((path) => DOCS_PATH.test(path) || TEST_PATH.test(path))) score += add(EXPOSURE.documentation, 'only in docs or examples');
-  if (finding.presentAtHead === false) reasons.push('only in history: still valid until revoked +0');
+  if (finding.presentAtHead === false) {
+    // A secret deleted from the code still works until revoked; a CI misconfiguration gone from HEAD
+    // is fixed, and what is left to know is that it was once there.
+    if ((rule as { secret?: boolean }).secret === false) {
+      cap = Math.min(cap, FIXED_POSTURE_CAP);
+      reasons.push(`only in history: fixed at HEAD, at most ${FIXED_POSTURE_CAP}`);
+    } else {
+      reasons.push('only in history: still valid until revoked +0');
+    }
+  }
 
   let confidence: Confidence = 'medium';
   if (finding.validated.some((name) => !FILTER_VALIDATORS.has(name))) {

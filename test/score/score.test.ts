@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findingId, secretHash } from '../../src/findings/group.js';
+import { ciRuleSpecs } from '../../src/ci/rules.js';
 import { builtinRulesDir, loadRuleSource, ruleFromObject } from '../../src/rules/load.js';
 import { scoreFindings, severityOf } from '../../src/score/score.js';
 import type { Finding, Occurrence, RuleSpec, ScoredFinding } from '../../src/types.js';
@@ -14,6 +15,7 @@ let rules: Map<string, RuleSpec>;
 
 beforeAll(async () => {
   rules = new Map((await loadRuleSource(builtinRulesDir(), { builtin: true })).map((rule) => [rule.id, rule]));
+  for (const spec of ciRuleSpecs()) rules.set(spec.id, spec);
   rules.set('test-jwt', ruleFromObject({ id: 'test-jwt', pattern: 'x', credentialType: 'session-token', lifetime: 'unknown', validators: ['jwt'] }, 'test', true));
 });
 
@@ -143,6 +145,17 @@ describe('history, reasons and determinism', () => {
     const atHead = one('gitlab-pat', ['ci.env']);
     expect(historyOnly.score).toBe(atHead.score);
     expect(historyOnly.scoreReasons).toContain('only in history: still valid until revoked +0');
+  });
+
+  it('regression: a CI misconfiguration HEAD no longer has is low, not scored as a live secret', () => {
+    const place = { path: '.github/workflows/pr.yml', source: 'history' as const, commit: 'c0ffee' };
+    const fixed = scored({ ...finding('ci-untrusted-checkout', [place], { secret: 'pull_request_target checks out the pull request head' }), presentAtHead: false })[0]!;
+    const stillThere = scored({ ...finding('ci-untrusted-checkout', [place], { secret: 'pull_request_target checks out the pull request head' }), presentAtHead: true })[0]!;
+    expect(stillThere.severity).toBe('high');
+    expect(fixed.score).toBeLessThanOrEqual(30);
+    expect(fixed.severity).toBe('low');
+    expect(fixed.scoreReasons).toContain('only in history: fixed at HEAD, at most 30');
+    expect(fixed.scoreReasons).not.toContain('only in history: still valid until revoked +0');
   });
 
   it('explains every point of the score', () => {
