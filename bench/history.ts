@@ -26,6 +26,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createFaker, type Faker } from '../test/helpers/fake-secrets.js';
 import { Rng } from '../test/helpers/random.js';
+import { median } from './measure.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MIB = 1024 * 1024;
@@ -491,11 +492,6 @@ async function timed(file: string, args: string[], cwd: string, work: string, st
   return { seconds, peakRssMiB, code, stderr };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Bytes of `git log -p -U0 --all --no-color` output, counted as it streams. */
 export async function patchBytes(repo: string): Promise<number> {

@@ -17,13 +17,14 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, cpSync, existsSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateRepository, patchBytes, recall as historyRecall, type Report as HistoryReport } from './history.js';
+import { median, positiveNumber, rssMeter, type RssMeter } from './measure.js';
 import { generateTree, type PlantedSecret } from './tree.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -81,10 +82,10 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const scale = positive('--scale', values.scale);
-  const runs = Math.round(positive('--runs', values.runs));
-  const smallRuns = Math.round(positive('--small-runs', values['small-runs']));
-  const historyRuns = Math.round(positive('--history-runs', values['history-runs']));
+  const scale = positiveNumber('--scale', values.scale);
+  const runs = Math.round(positiveNumber('--runs', values.runs));
+  const smallRuns = Math.round(positiveNumber('--small-runs', values['small-runs']));
+  const historyRuns = Math.round(positiveNumber('--history-runs', values['history-runs']));
   const seed = Math.round(Number(values.seed));
   if (values.only && values.only !== 'tree' && values.only !== 'history') throw new Error(`--only ${values.only}: give tree or history`);
   const doTree = values.only !== 'history';
@@ -368,47 +369,6 @@ async function historyBench(input: {
 
 // ─── Running ─────────────────────────────────────────────────────────────────────────────────────
 
-interface RssMeter {
-  method: string;
-  /** The command that runs FILE ARGS and leaves its peak RSS where read() finds it. */
-  command(file: string, args: string[]): { file: string; args: string[]; env: NodeJS.ProcessEnv };
-  /** MiB */
-  read(): number;
-}
-
-/**
- * Peak RSS of the child, as bench/scan.ts measures it: GNU time's %M (KiB) when /usr/bin/time exists;
- * otherwise, for node children only, a preloaded module that writes process.resourceUsage().maxRSS.
- */
-function rssMeter(work: string): RssMeter {
-  const rssFile = join(work, 'max-rss.txt');
-  try {
-    accessSync('/usr/bin/time', constants.X_OK);
-    return {
-      method: '/usr/bin/time -f %M',
-      command: (file, args) => ({ file: '/usr/bin/time', args: ['-f', '%M', '-o', rssFile, file, ...args], env: process.env }),
-      read: () => Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024,
-    };
-  } catch {
-    const hook = join(work, 'maxrss.mjs');
-    writeFileSync(hook, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
-    return {
-      method: 'process.resourceUsage().maxRSS',
-      command: (file, args) =>
-        file === process.execPath
-          ? { file, args: ['--import', pathToFileURL(hook).href, ...args], env: { ...process.env, BENCH_RSS_FILE: rssFile } }
-          : { file, args, env: { ...process.env, BENCH_RSS_FILE: rssFile } },
-      read: () => {
-        try {
-          return Number(readFileSync(rssFile, 'utf8')) / 1024;
-        } catch {
-          return Number.NaN;
-        }
-      },
-    };
-  }
-}
-
 /**
  * The meter reports the largest RSS among the process and its waited-for children, and `secretscan git`
  * waits for a `git log -p` that maps whole pack files (~800 MiB on the 50,000-commit repository). A
@@ -497,17 +457,6 @@ function renderText(r: ScaleResult): string {
   return lines.join('\n');
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function positive(option: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${option} ${text}: give a positive number`);
-  return value;
-}
 
 main().then(
   (code) => {

@@ -10,12 +10,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median, positiveNumber, rssMeter, type RssMeter } from './measure.js';
 import { generateTree, type PlantedSecret, type TreeSummary } from './tree.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -116,41 +117,9 @@ async function main(): Promise<number> {
 
 // ─── Running the CLI ─────────────────────────────────────────────────────────────────────────────
 
-interface RssMeter {
-  method: string;
-  /** The command that runs `node ARGS` and leaves the child's peak RSS where read() finds it. */
-  command(args: string[]): { file: string; args: string[]; env: NodeJS.ProcessEnv };
-  /** MiB */
-  read(): number;
-}
-
-/**
- * Peak RSS of the child: GNU time's %M (max resident set, KiB) when /usr/bin/time exists; otherwise a
- * preloaded module that writes process.resourceUsage().maxRSS (also KiB) when the child exits.
- */
-function rssMeter(work: string): RssMeter {
-  const rssFile = join(work, 'max-rss.txt');
-  try {
-    accessSync('/usr/bin/time', constants.X_OK);
-    return {
-      method: '/usr/bin/time -f %M',
-      command: (args) => ({ file: '/usr/bin/time', args: ['-f', '%M', '-o', rssFile, process.execPath, ...args], env: process.env }),
-      read: () => Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024,
-    };
-  } catch {
-    const hook = join(work, 'maxrss.mjs');
-    writeFileSync(hook, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
-    return {
-      method: 'process.resourceUsage().maxRSS',
-      command: (args) => ({ file: process.execPath, args: ['--import', pathToFileURL(hook).href, ...args], env: { ...process.env, BENCH_RSS_FILE: rssFile } }),
-      read: () => Number(readFileSync(rssFile, 'utf8')) / 1024,
-    };
-  }
-}
-
 /** One CLI run: `node bin/secretscan.js ARGS`. Exit 0 (clean) and 1 (findings) are both success. */
 async function runCli(meter: RssMeter, cliArgs: string[], cwd: string): Promise<Run> {
-  const { file, args, env } = meter.command([CLI, ...cliArgs]);
+  const { file, args, env } = meter.command(process.execPath, [CLI, ...cliArgs]);
   const started = performance.now();
   const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
     const child = spawn(file, args, { cwd, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -328,18 +297,6 @@ function topEntries(counts: Record<string, number>, limit = 4): string {
   const shown = entries.slice(0, limit).map(([name, count]) => `${name} ×${count}`);
   if (entries.length > limit) shown.push(`${entries.length - limit} more rules`);
   return shown.join(', ');
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function positiveNumber(option: string, text: string, allowZero = false): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new Error(`${option} ${text}: give a ${allowZero ? 'non-negative' : 'positive'} number`);
-  return value;
 }
 
 main().then(
