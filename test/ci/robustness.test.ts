@@ -10,32 +10,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_CI_FILE_SIZE, runCiChecks, type CiCheckResult } from '../../src/ci/index.js';
+import { CI_CONFIG_PATHS as PATHS } from '../helpers/ci-paths.js';
 
-const PATHS = [
-  '.github/workflows/ci.yml',
-  '.github/dependabot.yml',
-  'action.yml',
-  '.gitea/workflows/ci.yml',
-  '.gitlab-ci.yml',
-  '.circleci/config.yml',
-  'Jenkinsfile',
-  'jenkins.yaml',
-  'azure-pipelines.yml',
-  'bitbucket-pipelines.yml',
-  '.travis.yml',
-  '.buildkite/pipeline.yml',
-  '.drone.yml',
-  '.woodpecker.yml',
-  'cloudbuild.yaml',
-  'cloudbuild.json',
-  'buildspec.yml',
-  '.tekton/task.yaml',
-  '.cirrus.yml',
-  '.harness/p.yaml',
-  '.mcp.json',
-  '.vscode/mcp.json',
-  '.codex/config.toml',
-];
 
 /** Checks the invariants of a result and returns it. */
 function checked(path: string, text: string): CiCheckResult {

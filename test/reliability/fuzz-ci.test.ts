@@ -13,31 +13,8 @@ import { scan } from '../../src/scan.js';
 import { createFaker } from '../helpers/fake-secrets.js';
 import { tempTree } from '../helpers/tmp.js';
 import { fcParams, linearGrowth } from './fuzz-helpers.js';
+import { CI_CONFIG_PATHS as PATHS } from '../helpers/ci-paths.js';
 
-const PATHS = [
-  '.github/workflows/ci.yml',
-  '.github/dependabot.yml',
-  'action.yml',
-  '.gitea/workflows/ci.yml',
-  '.gitlab-ci.yml',
-  '.circleci/config.yml',
-  'Jenkinsfile',
-  'jenkins.yaml',
-  'azure-pipelines.yml',
-  'bitbucket-pipelines.yml',
-  '.travis.yml',
-  '.buildkite/pipeline.yml',
-  '.drone.yml',
-  '.woodpecker.yml',
-  'cloudbuild.yaml',
-  'cloudbuild.json',
-  'buildspec.yml',
-  '.tekton/task.yaml',
-  '.cirrus.yml',
-  '.mcp.json',
-  '.vscode/mcp.json',
-  'claude_desktop_config.json',
-];
 const YAML_PATHS = PATHS.filter((path) => /\.ya?ml$/.test(path));
 
 function checked(path: string, text: string): CiCheckResult {
