@@ -17,7 +17,7 @@ import { decodeBase64Line, DECODE_TRIGGERS, decodeUrlLine, mapToOriginal, MAX_DE
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder } from './placeholders.js';
 import { KeywordMatcher } from './prefilter.js';
-import { compilePattern, type CompiledPattern } from './regex.js';
+import { compilePattern, type CompiledPattern, type MatchCallback } from './regex.js';
 import { getValidator, type Validator } from './validators/index.js';
 
 const WINDOW_BACK = 256;
@@ -206,38 +206,34 @@ export class Detector {
     const lines = new LineIndex(text, input.startLine ?? 1);
     const candidates: Candidate[] = [];
     const generic: Candidate[] = [];
-    for (const [ruleIndex, windows] of windowsByRule) {
+    // A match goes through the rule's checks into the list its generality decides.
+    const collect = (ruleIndex: number): MatchCallback => {
       const rule = this.rules[ruleIndex]!;
       const into = this.genericRules.has(ruleIndex) ? generic : candidates;
-      for (let w = 0; w < windows.length; w += 2) {
-        const from = windows[w]!;
-        const to = windows[w + 1]!;
-        rule.pattern.forEachMatch(text, from, to, rule.spec.secretGroup, (secretStart, secretEnd, matchStart) => {
-          const candidate = this.check(rule, text, secretStart, secretEnd, matchStart, lines, input.origin);
-          if (candidate) into.push(candidate);
-        });
-      }
-    }
-    for (const [ruleIndex, anchors] of anchorsByRule) {
-      const rule = this.rules[ruleIndex]!;
-      const into = this.genericRules.has(ruleIndex) ? generic : candidates;
-      const reach = this.anchorReach[ruleIndex]!;
-      const onMatch = (secretStart: number, secretEnd: number, matchStart: number) => {
+      return (secretStart, secretEnd, matchStart) => {
         const candidate = this.check(rule, text, secretStart, secretEnd, matchStart, lines, input.origin);
         if (candidate) into.push(candidate);
       };
-      // Anchors come in text order; a match consumes its text, as in a left-to-right scan. A failed try
-      // from `next` has ruled out every start up to next + reach, so dense keywords (a minified bundle
-      // full of "token") do not try the same starts again.
-      // Several matches may start before one keyword (names a negative alternative consumed), so each
-      // keyword is tried until the next possible start is past it. Tries start `reach` before the
-      // keyword's end, not `before` before its start: ends never decrease from one hit to the next, while
-      // starts can (a longer keyword ending later), which would leave starts untried.
+    };
+    for (const [ruleIndex, windows] of windowsByRule) {
+      const { pattern, spec } = this.rules[ruleIndex]!;
+      const onMatch = collect(ruleIndex);
+      for (let w = 0; w < windows.length; w += 2) pattern.forEachMatch(text, windows[w]!, windows[w + 1]!, spec.secretGroup, onMatch);
+    }
+    // Anchored rules: one try per keyword, from `reach` before its end (ends never decrease from one hit
+    // to the next; starts can, for a longer keyword ending later). A match consumes its text, as in a
+    // left-to-right scan, and several may start before one keyword (names a negative alternative
+    // consumed), so a keyword is tried until the next possible start is past it. A failed try from
+    // `next` rules out every start up to next + reach, so dense keywords do not retry the same starts.
+    for (const [ruleIndex, anchors] of anchorsByRule) {
+      const { pattern, spec } = this.rules[ruleIndex]!;
+      const reach = this.anchorReach[ruleIndex]!;
+      const onMatch = collect(ruleIndex);
       let next = 0;
       for (const keywordEnd of anchors) {
         next = Math.max(keywordEnd - reach, next);
         while (next <= keywordEnd) {
-          const matchEnd = rule.pattern.matchStartingNear(text, next, reach, rule.spec.secretGroup, onMatch);
+          const matchEnd = pattern.matchStartingNear(text, next, reach, spec.secretGroup, onMatch);
           next = matchEnd === -1 ? next + reach + 1 : Math.max(matchEnd, next + 1);
         }
       }
@@ -312,20 +308,7 @@ export class Detector {
         const end = lineStart + span[1];
         if (plain.some((other) => !this.genericRuleIds.has(other.ruleId) && overlaps(other, start, end))) continue;
         if (found.some((other) => other.ruleId === candidate.ruleId && overlaps(other, start, end))) continue;
-        const startPosition = lines.position(start);
-        const endPosition = lines.position(end);
-        found.push({
-          ...candidate,
-          start,
-          end,
-          line: startPosition.line,
-          column: startPosition.column,
-          endLine: endPosition.line,
-          endColumn: endPosition.column,
-          lineText: detach(lines.lineText(start, end)),
-          origin,
-          decoded: encoding,
-        });
+        found.push({ ...candidate, ...lines.place(start, end), origin, decoded: encoding });
       }
     }
     return found;
@@ -354,22 +337,7 @@ export class Detector {
       if (!validator.check(secret, text.slice(Math.min(matchStart, start), start))) return undefined;
       validated.push(validator.name);
     }
-    const startPosition = lines.position(start);
-    const endPosition = lines.position(end);
-    return {
-      ruleId: rule.spec.id,
-      secret,
-      start,
-      end,
-      line: startPosition.line,
-      column: startPosition.column,
-      endLine: endPosition.line,
-      endColumn: endPosition.column,
-      lineText: detach(lines.lineText(start, end)),
-      validated,
-      entropy,
-      origin,
-    };
+    return { ruleId: rule.spec.id, secret, ...lines.place(start, end), validated, entropy, origin };
   }
 }
 
@@ -482,6 +450,13 @@ export class LineIndex {
       else high = mid - 1;
     }
     return { line: this.firstLine + low, column: offset - starts[low]! + 1 };
+  }
+
+  /** Where [start, end) lies, as a candidate reports it: offsets, 1-based positions and the line's text. */
+  place(start: number, end: number): Pick<Candidate, 'start' | 'end' | 'line' | 'column' | 'endLine' | 'endColumn' | 'lineText'> {
+    const from = this.position(start);
+    const to = this.position(end);
+    return { start, end, line: from.line, column: from.column, endLine: to.line, endColumn: to.column, lineText: detach(this.lineText(start, end)) };
   }
 
   /**
