@@ -3,13 +3,15 @@
  * thread keeps walking, reading and grouping; see pool.ts for when workers are used at all.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileRules, markVetted } from '../rules/load.js';
+import { compileRules, loadPrebuiltMatcher, markVetted } from '../rules/load.js';
 import type { RuleSpec } from '../types.js';
 import { Detector } from './detector.js';
 import type { WorkerReply, WorkerRequest } from './pool.js';
 
 const { rules, vetted } = workerData as { rules: RuleSpec[]; vetted: boolean[] };
 markVetted(rules.filter((_, index) => vetted[index]));
+// The main thread loaded the same image; building the automaton again cost each worker ~14 ms.
+await loadPrebuiltMatcher();
 const detector = new Detector(await compileRules(rules));
 
 parentPort!.on('message', (batch: WorkerRequest[]) => {

@@ -162,6 +162,18 @@ export function markVetted(specs: readonly RuleSpec[]): void {
 }
 
 /**
+ * The built-in rules' keyword automaton, built with them (dist/prefilter.bin), for detectors to use
+ * instead of building it; a missing or unreadable image only costs the time to build one.
+ */
+export async function loadPrebuiltMatcher(): Promise<void> {
+  try {
+    usePrebuiltMatcher(KeywordMatcher.fromImage(await readFile(new URL('./prefilter.bin', import.meta.url))));
+  } catch {
+    // built at first use instead
+  }
+}
+
+/**
  * The built-in rules: dist/rules.json when running from the bundle (written by the build), otherwise
  * the YAML files in rules/ (running from source, as the tests do).
  */
@@ -171,12 +183,7 @@ export async function loadBuiltinRules(): Promise<RuleSpec[]> {
   try {
     builtinCache = JSON.parse(await readFile(compiled, 'utf8')) as RuleSpec[];
     for (const spec of builtinCache) vettedSpecs.add(spec);
-    // Their keyword automaton, built with them; a missing or unreadable image only costs the time to build one.
-    try {
-      usePrebuiltMatcher(KeywordMatcher.fromImage(await readFile(new URL('./prefilter.bin', import.meta.url))));
-    } catch {
-      // built at first use instead
-    }
+    await loadPrebuiltMatcher();
   } catch {
     builtinCache = await loadRuleSource(builtinRulesDir(), { builtin: true });
   }
