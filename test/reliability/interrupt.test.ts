@@ -22,7 +22,9 @@ async function bigTree(): Promise<string> {
   const chunk = DENSE_LINE.repeat(1500); // ~110 KB of keyword hits per file
   for (let d = 0; d < 10; d++) {
     await mkdir(join(root, `pkg${d}`));
-    await Promise.all(Array.from({ length: 30 }, (_, f) => writeFile(join(root, `pkg${d}`, `file${f}.js`), chunk)));
+    // 110 MB: long enough that a scan is still running when the signal comes 1.5 s in (33 MB was
+    // finished by then once detection got faster, on two threads).
+    await Promise.all(Array.from({ length: 100 }, (_, f) => writeFile(join(root, `pkg${d}`, `file${f}.js`), chunk)));
   }
   return root;
 }
