@@ -18,6 +18,7 @@ import { shannonEntropy } from './entropy.js';
 import { isPlaceholder } from './placeholders.js';
 import { KeywordMatcher } from './prefilter.js';
 import { compilePattern, type CompiledPattern, type MatchCallback } from './regex.js';
+import { literalStarts } from './starts.js';
 import { getValidator, type Validator } from './validators/index.js';
 
 const WINDOW_BACK = 256;
@@ -31,6 +32,8 @@ export interface CompiledRule {
   pattern: CompiledPattern;
   validators: { name: string; check: Validator }[];
   stopwords: string[];
+  /** An anchored rule's literal starts (starts.ts): tried only where the keyword pass finds one. */
+  starts?: string[];
 }
 
 export class RuleCompileError extends Error {
@@ -61,7 +64,8 @@ export function compileRule(spec: RuleSpec, vetted = false): CompiledRule {
     if (!check) throw new RuleCompileError(spec, `unknown validator "${name}"`);
     return { name, check };
   });
-  return { spec, pattern, validators, stopwords: spec.stopwords.map((word) => word.toLowerCase()) };
+  const starts = spec.startsNearKeyword !== undefined && spec.keywords.length > 0 ? literalStarts(spec.pattern) : undefined;
+  return { spec, pattern, validators, stopwords: spec.stopwords.map((word) => word.toLowerCase()), ...(starts ? { starts } : {}) };
 }
 
 /** The keyword automaton of a detector for these rules, as shipped in dist/prefilter.bin (scripts/build.mjs). */
@@ -90,6 +94,16 @@ export class Detector {
   private readonly matcher: KeywordMatcher;
   /** For each keyword of the matcher, the indexes of the rules that use it. */
   private readonly rulesByKeyword: number[][];
+  /**
+   * The literal starts of anchored rules (CompiledRule.starts), searched for only in the stretch before
+   * their keywords: in the keyword pass, starts as common as `key` or `env` cost more than they saved.
+   */
+  private readonly startMatcher: KeywordMatcher | undefined;
+  /** For each start of startMatcher, the rules it begins matches of. */
+  private readonly rulesByStart: number[][];
+  private readonly startLengths: number[];
+  /** The longest reach of a rule with starts: the stretch searched before each of their keywords. */
+  private readonly startReach: number;
   private readonly keywordlessRules: number[];
   /** Rules with a generality above 0 (built-in `generic-*` types, JWT, Bearer): they yield to provider rules. */
   private readonly genericRules: Set<number>;
@@ -141,6 +155,23 @@ export class Detector {
       }
     }
     const keywords = [...keywordIndex.keys()];
+    const startIndex = new Map<string, number>();
+    this.rulesByStart = [];
+    let startReach = 0;
+    rules.forEach((rule, ruleIndex) => {
+      if (this.anchorReach[ruleIndex] === undefined || !rule.starts) return;
+      startReach = Math.max(startReach, this.anchorReach[ruleIndex]!);
+      for (const start of rule.starts) {
+        if (!startIndex.has(start)) {
+          startIndex.set(start, startIndex.size);
+          this.rulesByStart.push([]);
+        }
+        this.rulesByStart[startIndex.get(start)!]!.push(ruleIndex);
+      }
+    });
+    this.startReach = startReach;
+    this.startLengths = [...startIndex.keys()].map((start) => start.length);
+    this.startMatcher = startIndex.size > 0 ? new KeywordMatcher([...startIndex.keys()]) : undefined;
     this.matcher = KeywordMatcher.forKeywords(keywords);
     this.keywordLengths = keywords.map((keyword) => keyword.length);
     this.decodeTriggers = keywords.map((keyword) => DECODE_TRIGGERS[keyword]);
@@ -177,6 +208,8 @@ export class Detector {
     const windowsByRule = new Map<number, number[]>();
     // Rules that promise their matches start near a keyword get the keywords' ends instead of windows.
     const anchorsByRule = new Map<number, number[]>();
+    // Where to look for literal starts: the stretches before keywords of rules that have them.
+    const startRanges: number[] = [];
     const lineEnds = new LineEndFinder(text);
     const lineStarts = new LineStartFinder(text);
     for (let h = 0; h < hits.length; h += 2) {
@@ -188,6 +221,11 @@ export class Detector {
           let anchors = anchorsByRule.get(ruleIndex);
           if (!anchors) anchorsByRule.set(ruleIndex, (anchors = []));
           anchors.push(end);
+          if (this.rules[ruleIndex]!.starts) {
+            const last = startRanges.length - 1;
+            if (last > 0 && end - this.startReach <= startRanges[last]!) startRanges[last] = end;
+            else startRanges.push(Math.max(0, end - this.startReach), end);
+          }
           continue;
         }
         const forward = this.rules[ruleIndex]!.spec.multiline ? WINDOW_FORWARD_MULTILINE : WINDOW_FORWARD;
@@ -225,10 +263,16 @@ export class Detector {
     // left-to-right scan, and several may start before one keyword (names a negative alternative
     // consumed), so a keyword is tried until the next possible start is past it. A failed try from
     // `next` rules out every start up to next + reach, so dense keywords do not retry the same starts.
+    let startsByRule: Map<number, number[]> | undefined;
     for (const [ruleIndex, anchors] of anchorsByRule) {
       const { pattern, spec } = this.rules[ruleIndex]!;
       const reach = this.anchorReach[ruleIndex]!;
       const onMatch = collect(ruleIndex);
+      if (this.rules[ruleIndex]!.starts) {
+        startsByRule ??= this.findStarts(text, startRanges);
+        matchAtStarts(pattern, spec.secretGroup, text, anchors, startsByRule.get(ruleIndex) ?? [], reach, onMatch);
+        continue;
+      }
       let next = 0;
       for (const keywordEnd of anchors) {
         next = Math.max(keywordEnd - reach, next);
@@ -253,6 +297,27 @@ export class Detector {
     if (decoded.length === 0) return candidates;
     // What decoding found is the actual secret; a generic match on its encoded form says less.
     return [...candidates.filter((c) => !this.genericRuleIds.has(c.ruleId) || !decoded.some((d) => overlaps(d, c.start, c.end))), ...decoded];
+  }
+
+  /** Each rule's literal starts in the ranges (flat [from, to] pairs, ascending), as ascending offsets. */
+  private findStarts(text: string, ranges: number[]): Map<number, number[]> {
+    const byRule = new Map<number, number[]>();
+    const matcher = this.startMatcher!;
+    for (let r = 0; r < ranges.length; r += 2) {
+      // A start that begins by the range's end may finish after it.
+      const hits = matcher.findInString(text, ranges[r]!, Math.min(text.length, ranges[r + 1]! + matcher.longestKeyword - 1));
+      for (let h = 0; h < hits.length; h += 2) {
+        const start = hits[h + 1]! - this.startLengths[hits[h]!]!;
+        for (const ruleIndex of this.rulesByStart[hits[h]!]!) {
+          let starts = byRule.get(ruleIndex);
+          if (!starts) byRule.set(ruleIndex, (starts = []));
+          starts.push(start);
+        }
+      }
+    }
+    // Hits come in order of their ends; starts of different lengths may not.
+    for (const starts of byRule.values()) starts.sort(ascending);
+    return byRule;
   }
 
   /**
@@ -339,6 +404,32 @@ export class Detector {
     }
     return { ruleId: rule.spec.id, secret, ...lines.place(start, end), validated, entropy, origin };
   }
+}
+
+/**
+ * An anchored rule with literal starts: the leftmost, non-overlapping matches that begin within `reach`
+ * before a keyword's end, as the engine-side search finds them, but tried only at the places the keyword
+ * pass saw a start in those ranges. Every match begins with a start, and the keyword pass reports every
+ * occurrence of one, so no match is missed; the anchored test compares both ways on every such rule.
+ */
+function matchAtStarts(pattern: CompiledPattern, secretGroup: number, text: string, anchors: number[], starts: number[], reach: number, onMatch: MatchCallback): void {
+  let next = 0;
+  let s = 0;
+  for (const keywordEnd of anchors) {
+    next = Math.max(keywordEnd - reach, next);
+    while (s < starts.length && starts[s]! < next) s++;
+    while (s < starts.length && starts[s]! <= keywordEnd) {
+      const at = starts[s]!;
+      const matchEnd = pattern.matchAt(text, at, secretGroup, onMatch);
+      // A match consumes its text; a failed start is done with (and so are its duplicates).
+      next = matchEnd === -1 ? at + 1 : Math.max(matchEnd, at + 1);
+      while (s < starts.length && starts[s]! < next) s++;
+    }
+  }
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }
 
 function hasUtf16Bom(bytes: Uint8Array): boolean {

@@ -39,7 +39,7 @@ export class KeywordMatcher {
   /** For each state, the keywords that end there (own output plus those reached by failure links). */
   private readonly outputs: (number[] | undefined)[];
   private readonly keywordLengths: Int32Array;
-  private readonly longestKeyword: number;
+  readonly longestKeyword: number;
 
   /** The prebuilt automaton when it was built for exactly these keywords, else a new one. */
   static forKeywords(keywords: readonly string[]): KeywordMatcher {
@@ -242,13 +242,13 @@ export class KeywordMatcher {
     return hits;
   }
 
-  /** The same over a decoded string, with UTF-16 offsets. */
-  findInString(text: string): number[] {
+  /** The same over a decoded string (or text[from, to), walked from the root), with UTF-16 offsets. */
+  findInString(text: string, from = 0, to = text.length): number[] {
     const transitions = this.transitions;
     const classes = this.classes;
     const hits: number[] = [];
     let row = 0;
-    for (let i = 0, n = text.length; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const code = text.charCodeAt(i);
       let target = transitions[row | (code < 128 ? classes[code]! : 0)]!;
       if (target < 0) {

@@ -31,6 +31,12 @@ export interface CompiledPattern {
    * costs a fraction of scanning a window with it.
    */
   matchStartingNear(text: string, from: number, maxPrefix: number, secretGroup: number, onMatch: MatchCallback): number;
+  /**
+   * A match that starts exactly at `at`, reported like forEachMatch; returns where it ends, or -1. For
+   * anchored rules whose every match begins with a known literal (starts.ts): the keyword pass found
+   * those places, so one try at each replaces the search from every character.
+   */
+  matchAt(text: string, at: number, secretGroup: number, onMatch: MatchCallback): number;
   /** Whether the pattern matches anywhere in `text`. */
   test(text: string): boolean;
   /** Number of capture groups, to check `secretGroup` against. */
@@ -89,6 +95,7 @@ function compileV8(pattern: string, vetted: boolean): CompiledPattern {
   }
   let groupCount: number | undefined;
   const prefixed = new Map<number, RegExp>();
+  let sticky: RegExp | undefined;
   return {
     engine: 'v8',
     // Counting groups forces V8 to compile the pattern now; built-in rules were checked at build time,
@@ -111,12 +118,22 @@ function compileV8(pattern: string, vetted: boolean): CompiledPattern {
         if (group) onMatch(from + group[0], from + group[1], from + whole[0], from + whole[1]);
       }
     },
+    matchAt(text, at, secretGroup, onMatch) {
+      sticky ??= new RegExp(body, `yd${ignoreCase ? 'i' : ''}${dotAll ? 's' : ''}`);
+      sticky.lastIndex = at;
+      const match = sticky.exec(text);
+      if (!match) return -1;
+      const whole = match.indices![0]!;
+      const group = match.indices![secretGroup];
+      if (group) onMatch(group[0], group[1], whole[0], whole[1]);
+      return whole[1];
+    },
     matchStartingNear(text, from, maxPrefix, secretGroup, onMatch) {
       // Group 1 is the skipped prefix, so the rule's own groups move up by one.
-      let sticky = prefixed.get(maxPrefix);
-      if (!sticky) prefixed.set(maxPrefix, (sticky = new RegExp(`([\\s\\S]{0,${maxPrefix}}?)(?:${body})`, `yd${ignoreCase ? 'i' : ''}${dotAll ? 's' : ''}`)));
-      sticky.lastIndex = from;
-      const match = sticky.exec(text);
+      let lazy = prefixed.get(maxPrefix);
+      if (!lazy) prefixed.set(maxPrefix, (lazy = new RegExp(`([\\s\\S]{0,${maxPrefix}}?)(?:${body})`, `yd${ignoreCase ? 'i' : ''}${dotAll ? 's' : ''}`)));
+      lazy.lastIndex = from;
+      const match = lazy.exec(text);
       if (!match) return -1;
       const start = match.indices![1]![1];
       const end = match.indices![0]![1];
@@ -150,6 +167,13 @@ function compileRe2js(pattern: string): CompiledPattern {
         if (start < 0) continue;
         onMatch(from + start, from + matcher.end(secretGroup), from + matcher.start(0), from + matcher.end(0));
       }
+    },
+    matchAt(text, at, secretGroup, onMatch) {
+      // lookingAt() anchors at the slice's start; bounded as matchStartingNear is.
+      const matcher = regex.matcher(text.slice(at, at + MAX_ANCHORED_MATCH));
+      if (!matcher.lookingAt()) return -1;
+      if (matcher.start(secretGroup) >= 0) onMatch(at + matcher.start(secretGroup), at + matcher.end(secretGroup), at, at + matcher.end(0));
+      return at + matcher.end(0);
     },
     matchStartingNear(text, from, maxPrefix, secretGroup, onMatch) {
       let anchored = prefixed.get(maxPrefix);
