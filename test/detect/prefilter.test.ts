@@ -65,23 +65,50 @@ describe('KeywordMatcher', () => {
     );
   });
 
-  it('finds the same in large buffers (walked as two halves at once) as in one walk, keywords across the middle included', () => {
+  it('finds the same in large buffers (walked as four quarters at once) as in one walk, keywords across the seams included', () => {
     const keyword = fc.stringMatching(/^[abc_\-:]{1,9}$/);
     const piece = fc.array(fc.constantFrom('a', 'b', 'c', 'A', '_', '-', ':', 'x', ' ', '\u00e9'), { minLength: 1, maxLength: 64 }).map((chars) => chars.join(''));
     fc.assert(
-      fc.property(fc.uniqueArray(keyword, { minLength: 1, maxLength: 12 }), piece, fc.integer({ min: 4096, max: 9000 }), fc.integer({ min: -12, max: 12 }), (keywords, unit, size, shiftMiddle) => {
+      fc.property(fc.uniqueArray(keyword, { minLength: 1, maxLength: 12 }), piece, fc.integer({ min: 4096, max: 9000 }), fc.integer({ min: -12, max: 12 }), (keywords, unit, size, shiftSeam) => {
         const matcher = new KeywordMatcher(keywords);
-        // A keyword placed to straddle the middle exercises the hand-over between the two walks.
+        // Keywords placed to straddle each seam exercise the hand-over from one walk to the next.
         let text = unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
-        const middle = Buffer.byteLength(text, 'latin1') >> 1;
-        const straddling = keywords[0]!;
-        const at = Math.max(0, middle - Math.floor(straddling.length / 2) + (shiftMiddle % Math.max(1, straddling.length)));
-        text = text.slice(0, at) + straddling.toUpperCase() + text.slice(at + straddling.length);
+        const quarter = Buffer.byteLength(text, 'latin1') >> 2;
+        for (const [index, seam] of [quarter, 2 * quarter, 3 * quarter].entries()) {
+          const straddling = keywords[index % keywords.length]!;
+          const at = Math.max(0, seam - Math.floor(straddling.length / 2) + (shiftSeam % Math.max(1, straddling.length)));
+          text = text.slice(0, at) + straddling.toUpperCase() + text.slice(at + straddling.length);
+        }
         const bytes = Buffer.from(text, 'latin1');
         expect(named(matcher, matcher.findInBytes(bytes))).toEqual(named(matcher, matcher.findInString(bytes.toString('latin1'))));
       }),
       { seed: 7, numRuns: 200 },
     );
+  });
+
+  it('finds the same once specialized (recompiled with its tables as constants) as before', () => {
+    const keyword = fc.stringMatching(/^[abc_\-:]{1,9}$/);
+    const piece = fc.array(fc.constantFrom('a', 'b', 'c', 'A', '_', '-', ':', 'x', ' ', '\u00e9'), { minLength: 1, maxLength: 64 }).map((chars) => chars.join(''));
+    const keywords = ['ab', 'abc', 'b_c', 'c:a', 'aaa', '-x-', 'bca:b'];
+    const generic = new KeywordMatcher(keywords);
+    const specialized = new KeywordMatcher(keywords);
+    specialized.specialize();
+    fc.assert(
+      fc.property(piece, fc.integer({ min: 1, max: 12000 }), (unit, size) => {
+        const bytes = Buffer.from(unit.repeat(Math.ceil(size / unit.length)).slice(0, size), 'latin1');
+        expect(specialized.findInBytes(bytes)).toEqual(generic.findInBytes(bytes));
+      }),
+      { seed: 11, numRuns: 100 },
+    );
+  });
+
+  it('finds a keyword longer than a quarter of the buffer, across two seams', () => {
+    const long = `k${'ab'.repeat(750)}z`;
+    const matcher = new KeywordMatcher([long, 'abab']);
+    const text = `${'x'.repeat(900)}${long.toUpperCase()}${'y'.repeat(2000)}`;
+    const bytes = Buffer.from(text, 'latin1');
+    expect(named(matcher, matcher.findInBytes(bytes))).toEqual(named(matcher, matcher.findInString(text)));
+    expect(named(matcher, matcher.findInBytes(bytes))).toContain(`${long}@${900 + long.length}`);
   });
 
   it('ships as an image that loads to the same automaton, used only for exactly its keywords', () => {
