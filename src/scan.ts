@@ -12,7 +12,7 @@ import { resolve, dirname, join } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import createIgnore from 'ignore';
 import { loadConfig, type ResolvedConfig } from './config/load.js';
-import { couldBeCiConfig, ciPlatformOf } from './ci/files.js';
+import { couldBeCiConfig, ciPlatformOf, type CiPlatform } from './ci/files.js';
 import { ciRuleSpecs } from './ci/rules.js';
 import { CiHistory, GitlabIncludes } from './ci/versions.js';
 import { decode, Detector } from './detect/detector.js';
@@ -177,6 +177,14 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     const detectHere = (path: string, bytes: Uint8Array) => detectInto({ origin: { path, source: 'worktree' }, bytes }, detector, grouper, report.errors);
     const ciEnabled = options.kind === 'ci' || config.file.ci !== false;
     const includes = ciEnabled ? new GitlabIncludes() : undefined;
+    let heldCi: { file: { path: string; bytes: Uint8Array }; platform: CiPlatform }[] = [];
+    let heldCiBytes = 0;
+    const checkHeldCi = async (count = heldCi.length) => {
+      for (const { file, platform } of heldCi.splice(0, count)) {
+        heldCiBytes -= file.bytes.length;
+        await checkCiFile(file, platform, options.kind === 'ci' ? 'ci' : 'worktree', detector, grouper, report, { includes });
+      }
+    };
     // Workers are stopped however the walk ends: an open worker keeps the process alive.
     try {
       for await (const file of files) {
@@ -184,13 +192,20 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
         if (options.kind !== 'ci') for (const candidate of pathRules.detect({ path: file.path, source: 'worktree' }, file.bytes)) grouper.add(candidate);
         if (file.binary) continue;
         // CI and agent configs get the detectors and the platform-aware checks, on this thread (they are
-        // small); `secretscan ci` looks at nothing else.
-        const handledAsCi = ciEnabled && couldBeCiConfig(file.path) && (await scanCiFile(file, options.kind === 'ci' ? 'ci' : 'worktree', detector, grouper, report, { includes }));
-        if (!handledAsCi) includes?.pass(file.path);
-        if (handledAsCi || options.kind === 'ci') {
-          if (handledAsCi) {
+        // small); `secretscan ci` looks at nothing else. The checks wait (up to CI_HELD_BYTES of files)
+        // until the workers have full queues or the walk ends: a repository's workflows come first in its
+        // walk, and checking them then kept a worker idle that the walk could already feed.
+        const platform = ciEnabled && couldBeCiConfig(file.path) ? sniffCiPlatform(file, report) : undefined;
+        if (platform === undefined) includes?.pass(file.path);
+        if (platform !== undefined || options.kind === 'ci') {
+          if (platform !== undefined) {
             stats.filesScanned++;
             stats.bytesScanned += file.bytes.length;
+          }
+          if (platform) {
+            heldCi.push({ file, platform });
+            heldCiBytes += file.bytes.length;
+            if (heldCiBytes > CI_HELD_BYTES) await checkHeldCi();
           }
           continue;
         }
@@ -216,12 +231,18 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
             .finally(() => inFlight.delete(settled));
           inFlight.add(settled);
         } else {
+          // Every worker has a full queue: a good moment for a CI check held back, as well.
+          if (pool && heldCi.length > 0) await checkHeldCi(1);
           detectHere(file.path, file.bytes);
         }
         stats.filesScanned++;
         stats.bytesScanned += size;
         options.onProgress?.({ files: stats.filesScanned, bytes: stats.bytesScanned, path: file.path });
       }
+      // The walk is done: the CI checks held back, then what a worker has not been sent yet, are quicker
+      // done here than waited for.
+      await checkHeldCi();
+      pool?.takeBackUnsent((origin, bytes) => detector.detect({ origin, bytes }));
       await Promise.all(inFlight);
     } finally {
       await pool?.close();
@@ -296,6 +317,8 @@ function excludeMatcher(globs: string[]): (path: string) => boolean {
 let ciModule: Promise<typeof import('./ci/index.js')> | undefined;
 /** As much of a file as ciPlatformOf looks at when it recognises a file by content. */
 const CI_SNIFF_BYTES = 256 * 1024;
+/** CI files held in memory for their checks at most, before they are checked on the spot. */
+const CI_HELD_BYTES = 8 * 1024 * 1024;
 
 /**
  * A CI or agent configuration file: detector candidates reconciled with the CI checks (references and
@@ -311,12 +334,37 @@ async function scanCiFile(
   /** added: a staged file's added lines (only candidates touching them are kept); includes: GitLab's. */
   extra: { added?: readonly [number, number][]; includes?: GitlabIncludes } = {},
 ): Promise<boolean> {
-  // Most candidates (any JSON or YAML file) are settled by their head alone: decode only that, so a file
-  // that is not CI configuration is decoded once, by the detector, not twice.
-  let platform: ReturnType<typeof ciPlatformOf>;
+  const platform = sniffCiPlatform(file, report);
+  if (platform === undefined) return false;
+  if (platform !== null) await checkCiFile(file, platform, source, detector, grouper, report, extra);
+  return true;
+}
+
+/**
+ * Which CI platform a candidate file configures: undefined when none (an ordinary file), null when the
+ * file could not be looked at (reported; skipped). Most candidates (any JSON or YAML file) are settled by
+ * their head alone: only that is decoded, so a file that is not CI configuration is decoded once, by the
+ * detector, not twice.
+ */
+function sniffCiPlatform(file: { path: string; bytes: Uint8Array }, report: { errors: ScanResult['errors'] }): CiPlatform | null | undefined {
   try {
-    platform = ciPlatformOf(file.path, decode(file.bytes.subarray(0, CI_SNIFF_BYTES)).text);
-    if (!platform) return false;
+    return ciPlatformOf(file.path, decode(file.bytes.subarray(0, CI_SNIFF_BYTES)).text);
+  } catch (error) {
+    report.errors.push({ path: file.path, message: `detection failed: ${(error as Error).message}; skipped` });
+    return null;
+  }
+}
+
+async function checkCiFile(
+  file: { path: string; bytes: Uint8Array },
+  platform: CiPlatform,
+  source: 'ci' | 'worktree' | 'staged',
+  detector: Detector,
+  grouper: FindingGrouper,
+  report: { errors: ScanResult['errors'] },
+  extra: { added?: readonly [number, number][]; includes?: GitlabIncludes },
+): Promise<void> {
+  try {
     const { text } = decode(file.bytes);
     // The checks pull in the YAML parser: loaded with the first CI file, not at start-up.
     const ci = await (ciModule ??= import('./ci/index.js'));
@@ -332,7 +380,6 @@ async function scanCiFile(
     // One bad file is reported and skipped; the scan goes on (the checks already catch their own).
     report.errors.push({ path: file.path, message: `detection failed: ${(error as Error).message}; skipped` });
   }
-  return true;
 }
 
 function readIfFile(path: string): Uint8Array | undefined {

@@ -46,6 +46,11 @@ const MAX_FILES_IN_FLIGHT_PER_WORKER = 512;
  */
 const BATCH_BYTES = 256 * 1024;
 const BATCH_FILES = 64;
+/**
+ * A worker's queue of sent batches is kept to about this: enough work for it while the main thread
+ * detects a large file itself (~20 ms at the worker's pace), little enough to end the scan in step.
+ */
+const MAX_BYTES_SENT = 4 * 1024 * 1024;
 
 interface Pending {
   origin: ChunkOrigin;
@@ -60,8 +65,9 @@ interface Lane {
   pending: Map<number, Pending>;
   /** Bytes sent or waiting in `open`. */
   bytesInFlight: number;
-  /** Batches sent and not yet answered. */
+  /** Batches sent and not yet answered, and their bytes. */
   batchesSent: number;
+  bytesSent: number[];
   /** Files waiting for the next send. */
   open: WorkerRequest[];
   openBytes: number;
@@ -94,10 +100,11 @@ export class DetectionPool {
       // A young generation of 16 MiB, not V8's default 48: the worker's objects are short-lived
       // (one file's text, hits and windows), and on a 2 GiB tree the larger one was ~30 MiB of peak RSS.
       const worker = new Worker(script, { workerData: { rules, vetted: rules.map(isVetted) }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-      const lane: Lane = { worker, pending: new Map(), bytesInFlight: 0, batchesSent: 0, open: [], openBytes: 0, alive: true };
+      const lane: Lane = { worker, pending: new Map(), bytesInFlight: 0, batchesSent: 0, bytesSent: [], open: [], openBytes: 0, alive: true };
       worker.on('message', (message: WorkerReply[] | { ready: true }) => {
         if (!Array.isArray(message)) return;
         lane.batchesSent--;
+        lane.bytesSent.shift();
         for (const reply of message) {
           const request = lane.pending.get(reply.id);
           if (!request) continue;
@@ -106,7 +113,7 @@ export class DetectionPool {
           if (reply.error !== undefined) request.reject(new Error(reply.error));
           else request.resolve(reply.candidates.map((candidate) => ({ ...candidate, origin: request.origin })));
         }
-        if (lane.alive && lane.open.length > 0) send(lane);
+        if (lane.alive) sendWhatFits(lane);
       });
       // A dead worker's files are handed back to the caller to detect on the main thread.
       const fail = (error: Error) => {
@@ -116,6 +123,7 @@ export class DetectionPool {
         lane.open = [];
         lane.openBytes = 0;
         lane.bytesInFlight = 0;
+        lane.bytesSent = [];
       };
       worker.on('error', fail);
       worker.on('exit', (code) => {
@@ -148,8 +156,31 @@ export class DetectionPool {
       lane.bytesInFlight += bytes.byteLength;
       lane.open.push({ id, path: origin.path, source: origin.source, bytes });
       lane.openBytes += bytes.byteLength;
-      if (lane.batchesSent === 0 || lane.openBytes >= BATCH_BYTES || lane.open.length >= BATCH_FILES) send(lane);
+      if (lane.batchesSent === 0 || lane.openBytes >= BATCH_BYTES || lane.open.length >= BATCH_FILES) sendWhatFits(lane);
     });
+  }
+
+  /**
+   * Detects here, with `detect`, the files still waiting to be sent: at the end of a walk the main
+   * thread has nothing else to do, and the worker would otherwise work through them alone.
+   */
+  takeBackUnsent(detect: (origin: ChunkOrigin, bytes: Uint8Array) => Candidate[]): void {
+    for (const lane of this.lanes) {
+      const unsent = lane.open;
+      lane.open = [];
+      lane.openBytes = 0;
+      for (const request of unsent) {
+        const pending = lane.pending.get(request.id);
+        if (!pending) continue;
+        lane.pending.delete(request.id);
+        lane.bytesInFlight -= pending.size;
+        try {
+          pending.resolve(detect(pending.origin, request.bytes));
+        } catch (error) {
+          pending.reject(error as Error);
+        }
+      }
+    }
   }
 
   /** Stops the workers; call after every submitted file has settled. */
@@ -166,16 +197,33 @@ export class DetectionPool {
  * 430 MiB of RSS (bench:scale), against 265 MiB on one thread. A view into a shared buffer (Node's
  * pool for small Buffers) is copied, since moving it would take its neighbours along.
  */
-function send(lane: Lane): void {
+function send(lane: Lane, count: number, bytes: number): void {
+  const batch = lane.open.splice(0, count);
   // A Set: the same buffer twice in a transfer list is an error, should a caller submit it twice.
   const movable = new Set<ArrayBuffer>();
-  for (const { bytes } of lane.open) {
-    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) movable.add(bytes.buffer);
+  for (const { bytes: file } of batch) {
+    if (file.byteOffset === 0 && file.byteLength === file.buffer.byteLength && file.buffer instanceof ArrayBuffer) movable.add(file.buffer);
   }
-  lane.worker.postMessage(lane.open, [...movable]);
+  lane.worker.postMessage(batch, [...movable]);
   lane.batchesSent++;
-  lane.open = [];
-  lane.openBytes = 0;
+  lane.bytesSent.push(bytes);
+  lane.openBytes -= bytes;
+}
+
+/**
+ * Sends batches (BATCH_BYTES or BATCH_FILES each) while the worker holds less than MAX_BYTES_SENT: the
+ * rest waits here, where takeBackUnsent can still hand it to the main thread when the walk ends (the
+ * main thread spent the last ~80 ms of a bench scan waiting on a worker's long queue).
+ */
+function sendWhatFits(lane: Lane): void {
+  while (lane.open.length > 0) {
+    const sent = lane.bytesSent.reduce((sum, bytes) => sum + bytes, 0);
+    if (lane.batchesSent > 0 && sent >= MAX_BYTES_SENT) return;
+    let count = 0;
+    let bytes = 0;
+    while (count < lane.open.length && count < BATCH_FILES && bytes < BATCH_BYTES) bytes += lane.open[count++]!.bytes.byteLength;
+    send(lane, count, bytes);
+  }
 }
 
 /** Every pool not yet closed. */

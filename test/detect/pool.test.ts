@@ -49,6 +49,31 @@ describe('DetectionPool', () => {
     }
   });
 
+  it('hands files not yet sent to a worker back to the main thread when the walk ends', async () => {
+    const pool = DetectionPool.create([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], 1)!;
+    try {
+      // 40 files of 200 KiB: more than a worker is sent at once, less than it may have in flight.
+      const files = Array.from({ length: 40 }, (_, i) => Buffer.from(`k = "${SECRET}"\n${'x'.repeat(200 * 1024)}`));
+      const submitted = files.map((bytes, i) => pool.trySubmit({ path: `f${i}.ts`, source: 'worktree' }, bytes));
+      expect(submitted.every((promise) => promise !== undefined)).toBe(true);
+      const takenBack: string[] = [];
+      pool.takeBackUnsent((origin) => {
+        takenBack.push(origin.path);
+        return [{ ruleId: 'here', origin } as never];
+      });
+      const results = await Promise.all(submitted);
+      expect(takenBack.length).toBeGreaterThan(0);
+      expect(takenBack.length).toBeLessThan(40);
+      // Each file settled once, from the worker or from here.
+      results.forEach((candidates, i) => {
+        expect(candidates).toHaveLength(1);
+        expect(candidates![0]!.ruleId).toBe(takenBack.includes(`f${i}.ts`) ? 'here' : 'v8-rule');
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it.each([
     [1, 0],
     [2, 1],
