@@ -283,6 +283,7 @@ class IgnoreTree {
   private readonly fsPaths = new Map<string, Buffer>();
   private exclude: Ignore;
   private tests = 0;
+  private lastChain: { dir: string; chain: { dir: string; rules: Ignore }[] } | undefined;
 
   /**
    * `walkRoot` is the folder being walked: .gitignore files are read from it downwards. Exclude globs
@@ -302,17 +303,32 @@ class IgnoreTree {
     const suffix = isDirectory ? '/' : '';
     const inWalk = relativeInside(this.walkRoot, absPath);
     if (inWalk === undefined || inWalk === '') return false;
-    const forExclude = relativeInside(this.reportRoot, absPath) ?? inWalk;
-    if (this.exclude.ignores(toPosix(forExclude) + suffix)) return true;
-    for (let dir = dirname(absPath); ; dir = dirname(dir)) {
-      const rules = this.rulesFor(dir);
-      if (rules) {
-        const result = rules.test(toPosix(relativeInside(dir, absPath)!) + suffix);
-        if (result.ignored) return true;
-        if (result.unignored) return false;
-      }
-      if (dir === this.walkRoot || dirname(dir) === dir) return false;
+    if (this.excludeGlobs.length > 0) {
+      const forExclude = relativeInside(this.reportRoot, absPath) ?? inWalk;
+      if (this.exclude.ignores(toPosix(forExclude) + suffix)) return true;
     }
+    for (const { dir, rules } of this.chainFor(dirname(absPath))) {
+      const result = rules.test(toPosix(relativeInside(dir, absPath)!) + suffix);
+      if (result.ignored) return true;
+      if (result.unignored) return false;
+    }
+    return false;
+  }
+
+  /**
+   * The folders from `dir` up to the walk root that have a .gitignore, nearest first. The walk asks about
+   * one folder's entries together, so the last answer is kept.
+   */
+  private chainFor(dir: string): { dir: string; rules: Ignore }[] {
+    if (this.lastChain?.dir === dir) return this.lastChain.chain;
+    const chain: { dir: string; rules: Ignore }[] = [];
+    for (let at = dir; ; at = dirname(at)) {
+      const rules = this.rulesFor(at);
+      if (rules) chain.push({ dir: at, rules });
+      if (at === this.walkRoot || dirname(at) === at) break;
+    }
+    this.lastChain = { dir, chain };
+    return chain;
   }
 
   /** A folder whose name is not UTF-8: where its .gitignore really is. */
@@ -342,6 +358,7 @@ class IgnoreTree {
     this.tests = 0;
     this.exclude = createIgnore().add(this.excludeGlobs);
     for (const [dir, text] of this.texts) this.byDir.set(dir, createIgnore().add(text));
+    this.lastChain = undefined;
   }
 }
 
