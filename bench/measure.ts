@@ -2,6 +2,7 @@
  * What the benches share: medians, option parsing, and the child's peak RSS (bench/scan.ts, scale.ts
  * and history.ts measure the same way, so their numbers compare).
  */
+import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -56,5 +57,18 @@ export function rssMeter(work: string): RssMeter {
         }
       },
     };
+  }
+}
+
+/**
+ * Writes what a generator left in the page cache to disk before anything is timed. Linux writes dirty
+ * pages back ~30 s after they were written (vm.dirty_expire_centisecs), which for a freshly generated
+ * 200 MiB tree landed in the middle of the timed scans (seen in /proc/meminfo during `npm run bench`).
+ */
+export function flushWrites(): void {
+  try {
+    execFileSync('sync', { stdio: 'ignore' });
+  } catch {
+    // no sync(1) here: the runs are timed as they come
   }
 }

@@ -24,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateRepository, patchBytes, recall as historyRecall, type Report as HistoryReport } from './history.js';
-import { median, positiveNumber, rssMeter, type RssMeter } from './measure.js';
+import { flushWrites, median, positiveNumber, type RssMeter, rssMeter } from './measure.js';
 import { generateTree, type PlantedSecret } from './tree.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -186,6 +186,7 @@ async function treeBench(input: {
     log(`generating the ${which} tree: ${size.mib.toFixed(0)} MiB${size.files ? `, at least ${size.files.toLocaleString('en-US')} files` : ''}, ${size.secrets} secrets ...`);
     const started = performance.now();
     const summary = await generateTree(dir, { targetBytes: size.mib * MIB, seed, secrets: size.secrets, ...(size.files ? { files: size.files } : {}) });
+    flushWrites();
     made[which] = { dir, summary, seconds: (performance.now() - started) / 1000 };
     log(`  ${summary.files.toLocaleString('en-US')} files, ${(summary.bytes / MIB).toFixed(0)} MiB in ${made[which].seconds.toFixed(0)} s`);
   }

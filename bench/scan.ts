@@ -16,7 +16,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median, positiveNumber, rssMeter, type RssMeter } from './measure.js';
+import { flushWrites, median, positiveNumber, rssMeter, type RssMeter } from './measure.js';
 import { generateTree, type PlantedSecret, type TreeSummary } from './tree.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -81,6 +81,7 @@ async function main(): Promise<number> {
     const generateStart = performance.now();
     const summary = await generateTree(tree, { targetBytes: sizeMiB * MIB, seed, secrets });
     const generateSeconds = (performance.now() - generateStart) / 1000;
+    flushWrites();
     writeFileSync(join(work, 'planted.json'), JSON.stringify(summary.secrets, null, 2));
 
     const measure = rssMeter(work);
