@@ -73,6 +73,9 @@ async function compileBuiltinRules() {
   await writeFile(join(root, 'dist', 'rules.json'), JSON.stringify(rules));
   // Their keyword automaton, so start-up loads it instead of building it (src/detect/prefilter.ts).
   await writeFile(join(root, 'dist', 'prefilter.bin'), library.builtinPrefilterImage(compiled));
+  // And the anchored rules' literal starts, by pattern (src/detect/starts.ts), for the same reason.
+  const starts = Object.fromEntries(compiled.filter((rule) => rule.spec.startsNearKeyword !== undefined).map((rule) => [rule.spec.pattern, rule.starts ?? null]));
+  await writeFile(join(root, 'dist', 'starts.json'), JSON.stringify(starts));
   return rules.length;
 }
 

@@ -10,6 +10,7 @@ import { compileRule, RuleCompileError, type CompiledRule } from '../detect/dete
 import { compilePathRule, PathRules } from '../detect/path-rules.js';
 import { loadLinearEngine } from '../detect/regex.js';
 import { KeywordMatcher, usePrebuiltMatcher } from '../detect/prefilter.js';
+import { useKnownStarts } from '../detect/starts.js';
 import { validateRule, validateRuleFile } from '../generated/schema-validators.js';
 import type { RuleSpec } from '../types.js';
 import { describeSchemaErrors } from '../util/schema-errors.js';
@@ -170,6 +171,12 @@ export async function loadPrebuiltMatcher(): Promise<void> {
     usePrebuiltMatcher(KeywordMatcher.fromImage(await readFile(new URL('./prefilter.bin', import.meta.url))));
   } catch {
     // built at first use instead
+  }
+  try {
+    // And the anchored rules' literal starts (detect/starts.ts), worked out with them.
+    useKnownStarts(JSON.parse(await readFile(new URL('./starts.json', import.meta.url), 'utf8')) as Record<string, string[] | null>);
+  } catch {
+    // worked out at first use instead
   }
 }
 
