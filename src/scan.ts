@@ -26,7 +26,7 @@ import { worktreeFiles } from './sources/worktree.js';
 import { Allowlist } from './suppress/allowlist.js';
 import { applyBaseline, type Baseline } from './suppress/baseline.js';
 import { suppress } from './suppress/suppress.js';
-import { SEVERITIES, type RuleSpec, type ScanKind, type ScanResult, type ScanStats, type ScoredFinding, type SkippedCounts } from './types.js';
+import { SEVERITIES, type RuleSpec, type ScanError, type ScanKind, type ScanResult, type ScanStats, type ScoredFinding, type SkippedCounts } from './types.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
@@ -177,12 +177,14 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     const detectHere = (path: string, bytes: Uint8Array) => detectInto({ origin: { path, source: 'worktree' }, bytes }, detector, grouper, report.errors);
     const ciEnabled = options.kind === 'ci' || config.file.ci !== false;
     const includes = ciEnabled ? new GitlabIncludes() : undefined;
-    let heldCi: { file: { path: string; bytes: Uint8Array }; platform: CiPlatform }[] = [];
+    const heldCi: { file: { path: string; bytes: Uint8Array }; platform: CiPlatform; errors: ScanError[] }[] = [];
     let heldCiBytes = 0;
+    // Their errors join the report after the walk's, in walk order: when each is checked depends on timing.
+    const ciErrors: ScanError[][] = [];
     const checkHeldCi = async (count = heldCi.length) => {
-      for (const { file, platform } of heldCi.splice(0, count)) {
+      for (const { file, platform, errors } of heldCi.splice(0, count)) {
         heldCiBytes -= file.bytes.length;
-        await checkCiFile(file, platform, options.kind === 'ci' ? 'ci' : 'worktree', detector, grouper, report, { includes });
+        await checkCiFile(file, platform, options.kind === 'ci' ? 'ci' : 'worktree', detector, grouper, { errors }, { includes });
       }
     };
     // Workers are stopped however the walk ends: an open worker keeps the process alive.
@@ -203,7 +205,9 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
             stats.bytesScanned += file.bytes.length;
           }
           if (platform) {
-            heldCi.push({ file, platform });
+            const errors: ScanError[] = [];
+            heldCi.push({ file, platform, errors });
+            ciErrors.push(errors);
             heldCiBytes += file.bytes.length;
             if (heldCiBytes > CI_HELD_BYTES) await checkHeldCi();
           }
@@ -242,6 +246,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
       // The walk is done: the CI checks held back, then what a worker has not been sent yet, are quicker
       // done here than waited for.
       await checkHeldCi();
+      for (const errors of ciErrors) report.errors.push(...errors);
       pool?.takeBackUnsent((origin, bytes) => detector.detect({ origin, bytes }));
       await Promise.all(inFlight);
     } finally {

@@ -52,6 +52,10 @@ beforeAll(async () => {
   cli = await snapshotCli(work);
   repo = await buildPlantedRepo(join(work, 'repo'));
   await pad(repo.root, AUTO_THRESHOLD_BYTES + 2 * 1024 * 1024);
+  // Workflows are checked when the workers are busy or at the end of the walk, so their errors (here a
+  // YAML one) and findings must still land in the same place whatever the timing.
+  await mkdir(join(repo.root, '.github', 'workflows'), { recursive: true });
+  await writeFile(join(repo.root, '.github', 'workflows', 'broken.yml'), 'on: push\njobs:\n  build: [unclosed\n');
 }, 90_000);
 
 afterAll(async () => {
@@ -67,6 +71,7 @@ describe('the same scan gives the same report', () => {
       runs.push(withoutTiming(run.stdout));
     }
     const report = JSON.parse(runs[0]!);
+    expect(report.errors.map((error: { path: string }) => error.path)).toContain('.github/workflows/broken.yml');
     expect(report.scan.bytesScanned).toBeGreaterThan(AUTO_THRESHOLD_BYTES + 1024 * 1024);
     expect(report.findings.length).toBeGreaterThan(250);
     for (const run of runs.slice(1)) expect(run).toBe(runs[0]);
