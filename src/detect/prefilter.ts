@@ -39,9 +39,10 @@ export class KeywordMatcher {
   private readonly outputs: (number[] | undefined)[];
   private readonly keywordLengths: Int32Array;
   readonly longestKeyword: number;
-  /** findInBytes: walkBytes over this automaton, specialized for it by specialize(). */
+  /** findInBytes and findInString: walkBytes and walkString over this automaton, specialized by specialize(). */
   private walk: (bytes: Uint8Array) => number[] = (bytes) =>
     walkBytes(bytes, this.transitions, this.classes, this.shift, this.outputs, this.keywordLengths, this.longestKeyword, finishWalks);
+  private walkText: (text: string, from: number, to: number) => number[] = (text, from, to) => walkString(text, from, to, this.transitions, this.classes, this.shift, this.outputs);
 
   /** The prebuilt automaton when it was built for exactly these keywords, else a new one. */
   static forKeywords(keywords: readonly string[]): KeywordMatcher {
@@ -163,11 +164,12 @@ export class KeywordMatcher {
   }
 
   /**
-   * Makes findInBytes a copy of walkBytes compiled with this automaton's tables as constants. V8 then
-   * knows each table's identity and length: the walk measured 1.4x faster than with the same tables
-   * read from fields or a closure (the bench tree, 190 MiB of files over 4 KiB: 300 ms against 430).
-   * Only script- or module-level constants get this; a closure over them does not. Each call leaves
-   * its tables alive for the life of the thread, so only the prebuilt automaton is specialized, once.
+   * Makes findInBytes and findInString copies of walkBytes and walkString compiled with this
+   * automaton's tables as constants. V8 then knows each table's identity and length: the walk measured
+   * 1.4x faster than with the same tables read from fields or a closure (the bench tree, 190 MiB of
+   * files over 4 KiB: 300 ms against 430). Only script- or module-level constants get this; a closure
+   * over them does not. Each call leaves its tables alive for the life of the thread, so only the
+   * prebuilt automaton (once) and the small ones specializedFor keeps are specialized.
    */
   specialize(): void {
     const id = specializations++;
@@ -183,45 +185,73 @@ export class KeywordMatcher {
     };
     (globalThis as Record<symbol, unknown>)[Symbol.for(key)] = tables;
     const name = `__secretscanPrefilter${id}`;
-    const source = walkBytes.toString();
-    // walkBytes has a plain parameter list, so its body starts at the first brace.
-    const body = source.slice(source.indexOf('{') + 1, source.lastIndexOf('}'));
     const constants = Object.keys(tables).map((table) => `${name}_${table} = ${name}.${table}`);
     const script =
       `const ${name} = globalThis[Symbol.for(${JSON.stringify(key)})], ${constants.join(', ')};\n` +
-      `(function walkBytesSpecialized(bytes) {\nconst ${Object.keys(tables).map((table) => `${table} = ${name}_${table}`).join(', ')};\n${body}\n})`;
+      `({ bytes: ${respecialized(walkBytes, 1, name)}, text: ${respecialized(walkString, 3, name)} })`;
     try {
-      this.walk = runInThisContext(script, { filename: `secretscan-prefilter-${id}.js` }) as (bytes: Uint8Array) => number[];
+      const walks = runInThisContext(script, { filename: `secretscan-prefilter-${id}.js` }) as { bytes: KeywordMatcher['walk']; text: KeywordMatcher['walkText'] };
+      this.walk = walks.bytes;
+      this.walkText = walks.text;
     } finally {
       delete (globalThis as Record<symbol, unknown>)[Symbol.for(key)];
     }
   }
 
-  /** The same over a decoded string (or text[from, to), walked from the root), with UTF-16 offsets. */
-  findInString(text: string, from = 0, to = text.length): number[] {
-    const transitions = this.transitions;
-    const classes = this.classes;
-    const hits: number[] = [];
-    let row = 0;
-    for (let i = from; i < to; i++) {
-      const code = text.charCodeAt(i);
-      let target = transitions[row | (code < 128 ? classes[code]! : 0)]!;
-      if (target < 0) {
-        target = ~target;
-        this.emit(target >> this.shift, i + 1, hits);
-      }
-      row = target;
+  /** A matcher for these keywords, specialized once and kept (for the few small automata a process uses over and over). */
+  static specializedFor(keywords: readonly string[]): KeywordMatcher {
+    const key = keywords.join('\n');
+    let matcher = specializedByKeywords.get(key);
+    if (!matcher) {
+      matcher = new KeywordMatcher(keywords);
+      matcher.specialize();
+      specializedByKeywords.set(key, matcher);
     }
-    return hits;
+    return matcher;
   }
 
-  private emit(state: number, end: number, hits: number[]): void {
-    const out = this.outputs[state]!;
-    for (let k = 0; k < out.length; k++) hits.push(out[k]!, end);
+  /** The same over a decoded string (or text[from, to), walked from the root), with UTF-16 offsets. */
+  findInString(text: string, from = 0, to = text.length): number[] {
+    return this.walkText(text, from, to);
   }
 }
 
 let specializations = 0;
+const specializedByKeywords = new Map<string, KeywordMatcher>();
+
+/**
+ * The source of `walk` compiled again with its parameters after the first `kept` as the script
+ * constants `${name}_<parameter>`. `walk` must be self-contained, with a plain parameter list named as
+ * KeywordMatcher.specialize()'s tables are: its body starts at the first brace.
+ */
+function respecialized(walk: (...args: never[]) => number[], kept: number, name: string): string {
+  const source = walk.toString();
+  const parameters = source
+    .slice(source.indexOf('(') + 1, source.indexOf(')'))
+    .split(',')
+    .map((parameter) => parameter.trim())
+    .filter(Boolean);
+  const body = source.slice(source.indexOf('{') + 1, source.lastIndexOf('}'));
+  const constants = parameters.slice(kept).map((parameter) => `${parameter} = ${name}_${parameter}`);
+  return `function (${parameters.slice(0, kept).join(', ')}) {\nconst ${constants.join(', ')};\n${body}\n}`;
+}
+
+/** findInString, with the automaton as parameters; self-contained like walkBytes. */
+function walkString(text: string, from: number, to: number, transitions: Int32Array, classes: Uint8Array, shift: number, outputs: (number[] | undefined)[]): number[] {
+  const hits: number[] = [];
+  let row = 0;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    let target = transitions[row | (code < 128 ? classes[code]! : 0)]!;
+    if (target < 0) {
+      target = ~target;
+      const out = outputs[target >> shift]!;
+      for (let k = 0; k < out.length; k++) hits.push(out[k]!, i + 1);
+    }
+    row = target;
+  }
+  return hits;
+}
 
 /**
  * findInBytes, with the automaton as parameters. Below CHAINS_FROM bytes (4096) one walk. Above, four

@@ -86,7 +86,7 @@ describe('KeywordMatcher', () => {
     );
   });
 
-  it('finds the same once specialized (recompiled with its tables as constants) as before', () => {
+  it('finds the same once specialized (recompiled with its tables as constants) as before, in bytes and in strings', () => {
     const keyword = fc.stringMatching(/^[abc_\-:]{1,9}$/);
     const piece = fc.array(fc.constantFrom('a', 'b', 'c', 'A', '_', '-', ':', 'x', ' ', '\u00e9'), { minLength: 1, maxLength: 64 }).map((chars) => chars.join(''));
     const keywords = ['ab', 'abc', 'b_c', 'c:a', 'aaa', '-x-', 'bca:b'];
@@ -97,6 +97,9 @@ describe('KeywordMatcher', () => {
       fc.property(piece, fc.integer({ min: 1, max: 12000 }), (unit, size) => {
         const bytes = Buffer.from(unit.repeat(Math.ceil(size / unit.length)).slice(0, size), 'latin1');
         expect(specialized.findInBytes(bytes)).toEqual(generic.findInBytes(bytes));
+        const text = bytes.toString('latin1');
+        expect(specialized.findInString(text)).toEqual(generic.findInString(text));
+        expect(specialized.findInString(text, size >> 2, size >> 1)).toEqual(generic.findInString(text, size >> 2, size >> 1));
       }),
       { seed: 11, numRuns: 100 },
     );
