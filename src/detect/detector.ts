@@ -299,20 +299,19 @@ export class Detector {
     return [...candidates.filter((c) => !this.genericRuleIds.has(c.ruleId) || !decoded.some((d) => overlaps(d, c.start, c.end))), ...decoded];
   }
 
-  /** Each rule's literal starts in the ranges (flat [from, to] pairs, ascending), as ascending offsets. */
+  /** Each rule's literal starts in the ranges (flat [from, to] pairs, ascending; extended here), as ascending offsets. */
   private findStarts(text: string, ranges: number[]): Map<number, number[]> {
     const byRule = new Map<number, number[]>();
     const matcher = this.startMatcher!;
-    for (let r = 0; r < ranges.length; r += 2) {
-      // A start that begins by the range's end may finish after it.
-      const hits = matcher.findInString(text, ranges[r]!, Math.min(text.length, ranges[r + 1]! + matcher.longestKeyword - 1));
-      for (let h = 0; h < hits.length; h += 2) {
-        const start = hits[h + 1]! - this.startLengths[hits[h]!]!;
-        for (const ruleIndex of this.rulesByStart[hits[h]!]!) {
-          let starts = byRule.get(ruleIndex);
-          if (!starts) byRule.set(ruleIndex, (starts = []));
-          starts.push(start);
-        }
+    // A start that begins by a range's end may finish after it.
+    for (let r = 1; r < ranges.length; r += 2) ranges[r] = Math.min(text.length, ranges[r]! + matcher.longestKeyword - 1);
+    const hits = matcher.findInStretches(text, ranges);
+    for (let h = 0; h < hits.length; h += 2) {
+      const start = hits[h + 1]! - this.startLengths[hits[h]!]!;
+      for (const ruleIndex of this.rulesByStart[hits[h]!]!) {
+        let starts = byRule.get(ruleIndex);
+        if (!starts) byRule.set(ruleIndex, (starts = []));
+        starts.push(start);
       }
     }
     // Hits come in order of their ends; starts of different lengths may not.

@@ -42,7 +42,7 @@ export class KeywordMatcher {
   /** findInBytes and findInString: walkBytes and walkString over this automaton, specialized by specialize(). */
   private walk: (bytes: Uint8Array) => number[] = (bytes) =>
     walkBytes(bytes, this.transitions, this.classes, this.shift, this.outputs, this.keywordLengths, this.longestKeyword, finishWalks);
-  private walkText: (text: string, from: number, to: number) => number[] = (text, from, to) => walkString(text, from, to, this.transitions, this.classes, this.shift, this.outputs);
+  private walkText: (text: string, ranges: readonly number[]) => number[] = (text, ranges) => walkString(text, ranges, this.transitions, this.classes, this.shift, this.outputs);
 
   /** The prebuilt automaton when it was built for exactly these keywords, else a new one. */
   static forKeywords(keywords: readonly string[]): KeywordMatcher {
@@ -188,7 +188,7 @@ export class KeywordMatcher {
     const constants = Object.keys(tables).map((table) => `${name}_${table} = ${name}.${table}`);
     const script =
       `const ${name} = globalThis[Symbol.for(${JSON.stringify(key)})], ${constants.join(', ')};\n` +
-      `({ bytes: ${respecialized(walkBytes, 1, name)}, text: ${respecialized(walkString, 3, name)} })`;
+      `({ bytes: ${respecialized(walkBytes, 1, name)}, text: ${respecialized(walkString, 2, name)} })`;
     try {
       const walks = runInThisContext(script, { filename: `secretscan-prefilter-${id}.js` }) as { bytes: KeywordMatcher['walk']; text: KeywordMatcher['walkText'] };
       this.walk = walks.bytes;
@@ -212,7 +212,12 @@ export class KeywordMatcher {
 
   /** The same over a decoded string (or text[from, to), walked from the root), with UTF-16 offsets. */
   findInString(text: string, from = 0, to = text.length): number[] {
-    return this.walkText(text, from, to);
+    return this.walkText(text, [from, to]);
+  }
+
+  /** The same over several stretches of a string, each walked from the root: flat [from, to] pairs. */
+  findInStretches(text: string, ranges: readonly number[]): number[] {
+    return this.walkText(text, ranges);
   }
 }
 
@@ -236,19 +241,25 @@ function respecialized(walk: (...args: never[]) => number[], kept: number, name:
   return `function (${parameters.slice(0, kept).join(', ')}) {\nconst ${constants.join(', ')};\n${body}\n}`;
 }
 
-/** findInString, with the automaton as parameters; self-contained like walkBytes. */
-function walkString(text: string, from: number, to: number, transitions: Int32Array, classes: Uint8Array, shift: number, outputs: (number[] | undefined)[]): number[] {
+/**
+ * findInString over stretches of `text` (flat [from, to] pairs), each walked from the root, with the
+ * automaton as parameters; self-contained like walkBytes. One call for all of a chunk's stretches: the
+ * detector asks about one short stretch before each generic keyword, thousands in a large file.
+ */
+function walkString(text: string, ranges: readonly number[], transitions: Int32Array, classes: Uint8Array, shift: number, outputs: (number[] | undefined)[]): number[] {
   const hits: number[] = [];
-  let row = 0;
-  for (let i = from; i < to; i++) {
-    const code = text.charCodeAt(i);
-    let target = transitions[row | (code < 128 ? classes[code]! : 0)]!;
-    if (target < 0) {
-      target = ~target;
-      const out = outputs[target >> shift]!;
-      for (let k = 0; k < out.length; k++) hits.push(out[k]!, i + 1);
+  for (let r = 0; r < ranges.length; r += 2) {
+    let row = 0;
+    for (let i = ranges[r]!, to = ranges[r + 1]!; i < to; i++) {
+      const code = text.charCodeAt(i);
+      let target = transitions[row | (code < 128 ? classes[code]! : 0)]!;
+      if (target < 0) {
+        target = ~target;
+        const out = outputs[target >> shift]!;
+        for (let k = 0; k < out.length; k++) hits.push(out[k]!, i + 1);
+      }
+      row = target;
     }
-    row = target;
   }
   return hits;
 }
