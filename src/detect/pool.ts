@@ -72,6 +72,12 @@ interface Lane {
   open: WorkerRequest[];
   openBytes: number;
   alive: boolean;
+  /**
+   * Whether the worker has finished starting (~150-250 ms: its own module loading and rule compiling).
+   * Until then files wait here, not in its message queue, where takeBackUnsent can still reach them: a
+   * scan of a few MiB otherwise ended waiting for a worker to start and then detect what it was sent.
+   */
+  ready: boolean;
 }
 
 /** How many workers `--jobs` (or its absence) asks for, besides the main thread. */
@@ -100,9 +106,13 @@ export class DetectionPool {
       // A young generation of 16 MiB, not V8's default 48: the worker's objects are short-lived
       // (one file's text, hits and windows), and on a 2 GiB tree the larger one was ~30 MiB of peak RSS.
       const worker = new Worker(script, { workerData: { rules, vetted: rules.map(isVetted) }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-      const lane: Lane = { worker, pending: new Map(), bytesInFlight: 0, batchesSent: 0, bytesSent: [], open: [], openBytes: 0, alive: true };
+      const lane: Lane = { worker, pending: new Map(), bytesInFlight: 0, batchesSent: 0, bytesSent: [], open: [], openBytes: 0, alive: true, ready: false };
       worker.on('message', (message: WorkerReply[] | { ready: true }) => {
-        if (!Array.isArray(message)) return;
+        if (!Array.isArray(message)) {
+          lane.ready = true;
+          if (lane.alive) sendWhatFits(lane);
+          return;
+        }
         lane.batchesSent--;
         lane.bytesSent.shift();
         for (const reply of message) {
@@ -156,7 +166,7 @@ export class DetectionPool {
       lane.bytesInFlight += bytes.byteLength;
       lane.open.push({ id, path: origin.path, source: origin.source, bytes });
       lane.openBytes += bytes.byteLength;
-      if (lane.batchesSent === 0 || lane.openBytes >= BATCH_BYTES || lane.open.length >= BATCH_FILES) sendWhatFits(lane);
+      if (lane.ready && (lane.batchesSent === 0 || lane.openBytes >= BATCH_BYTES || lane.open.length >= BATCH_FILES)) sendWhatFits(lane);
     });
   }
 

@@ -52,6 +52,8 @@ describe('DetectionPool', () => {
   it('hands files not yet sent to a worker back to the main thread when the walk ends', async () => {
     const pool = DetectionPool.create([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], 1)!;
     try {
+      // Once the worker has answered a file it has started, and files are sent to it.
+      await pool.trySubmit({ path: 'first.ts', source: 'worktree' }, Buffer.from('nothing'));
       // 40 files of 200 KiB: more than a worker is sent at once, less than it may have in flight.
       const files = Array.from({ length: 40 }, (_, i) => Buffer.from(`k = "${SECRET}"\n${'x'.repeat(200 * 1024)}`));
       const submitted = files.map((bytes, i) => pool.trySubmit({ path: `f${i}.ts`, source: 'worktree' }, bytes));
@@ -69,6 +71,22 @@ describe('DetectionPool', () => {
         expect(candidates).toHaveLength(1);
         expect(candidates![0]!.ruleId).toBe(takenBack.includes(`f${i}.ts`) ? 'here' : 'v8-rule');
       });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('sends nothing to a worker that is still starting: the main thread can take every file back', async () => {
+    const pool = DetectionPool.create([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], 1)!;
+    try {
+      const submitted = Array.from({ length: 5 }, (_, i) => pool.trySubmit({ path: `f${i}.ts`, source: 'worktree' }, Buffer.from(`k = "${SECRET}"\n`)));
+      const takenBack: string[] = [];
+      pool.takeBackUnsent((origin) => {
+        takenBack.push(origin.path);
+        return [];
+      });
+      expect(takenBack).toEqual(['f0.ts', 'f1.ts', 'f2.ts', 'f3.ts', 'f4.ts']);
+      await expect(Promise.all(submitted)).resolves.toEqual([[], [], [], [], []]);
     } finally {
       await pool.close();
     }
