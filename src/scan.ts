@@ -169,9 +169,17 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   } else {
     const keepBinary = options.kind === 'ci' ? undefined : (path: string) => pathRules.wants(path);
     const onlyPaths = options.kind === 'ci' ? couldBeCiConfig : undefined;
-    const files = worktreeFiles({ targets, root, exclude, maxFileSize, keepBinary, onlyPaths }, report);
     const jobs = options.jobs ?? config.file.jobs;
     let pool: DetectionPool | undefined;
+    // A file this thread will detect itself is read into one reused buffer. Not one a worker may take
+    // (its bytes move to the worker whole), nor a CI file (held for its checks).
+    let readBuffer = Buffer.alloc(0);
+    const lend = (path: string, size: number): Buffer | undefined => {
+      if (pool?.hasRoom() || couldBeCiConfig(path)) return undefined;
+      if (readBuffer.length < size) readBuffer = Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024, Math.min(2 * readBuffer.length, maxFileSize)));
+      return readBuffer;
+    };
+    const files = worktreeFiles({ targets, root, exclude, maxFileSize, keepBinary, onlyPaths, lend }, report);
     let poolConsidered = false;
     const inFlight = new Set<Promise<void>>();
     const detectHere = (path: string, bytes: Uint8Array) => detectInto({ origin: { path, source: 'worktree' }, bytes }, detector, grouper, report.errors);
@@ -219,7 +227,8 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
         }
         // The pool takes the bytes (they move to the worker without a copy): read the size first.
         const size = file.bytes.length;
-        const submitted = pool?.trySubmit({ path: file.path, source: 'worktree' }, file.bytes);
+        // Bytes in the lent buffer stay here: a view into it would be copied whole to the worker.
+        const submitted = file.bytes.buffer === readBuffer.buffer ? undefined : pool?.trySubmit({ path: file.path, source: 'worktree' }, file.bytes);
         if (submitted) {
           const { path } = file;
           const settled: Promise<void> = submitted

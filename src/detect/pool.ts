@@ -153,13 +153,8 @@ export class DetectionPool {
    * the caller must not read them afterwards, and on a failure with `retryInline` reads the file again.
    */
   trySubmit(origin: ChunkOrigin, bytes: Uint8Array): Promise<Candidate[]> | undefined {
-    let best: Lane | undefined;
-    for (const lane of this.lanes) {
-      if (!lane.alive || lane.bytesInFlight >= MAX_BYTES_IN_FLIGHT_PER_WORKER || lane.pending.size >= MAX_FILES_IN_FLIGHT_PER_WORKER) continue;
-      if (!best || lane.bytesInFlight < best.bytesInFlight) best = lane;
-    }
-    if (!best) return undefined;
-    const lane = best;
+    const lane = this.laneWithRoom();
+    if (!lane) return undefined;
     const id = this.nextId++;
     return new Promise<Candidate[]>((resolve, reject) => {
       lane.pending.set(id, { origin, size: bytes.byteLength, resolve, reject });
@@ -168,6 +163,20 @@ export class DetectionPool {
       lane.openBytes += bytes.byteLength;
       if (lane.ready && (lane.batchesSent === 0 || lane.openBytes >= BATCH_BYTES || lane.open.length >= BATCH_FILES)) sendWhatFits(lane);
     });
+  }
+
+  /** Whether trySubmit would take a file now: the caller can then read it into a buffer of its own. */
+  hasRoom(): boolean {
+    return this.laneWithRoom() !== undefined;
+  }
+
+  private laneWithRoom(): Lane | undefined {
+    let best: Lane | undefined;
+    for (const lane of this.lanes) {
+      if (!lane.alive || lane.bytesInFlight >= MAX_BYTES_IN_FLIGHT_PER_WORKER || lane.pending.size >= MAX_FILES_IN_FLIGHT_PER_WORKER) continue;
+      if (!best || lane.bytesInFlight < best.bytesInFlight) best = lane;
+    }
+    return best;
   }
 
   /**

@@ -38,6 +38,12 @@ export interface WorktreeOptions {
    * looks only at files that could be CI configuration, and need not read the rest of the tree).
    */
   onlyPaths?: (path: string) => boolean;
+  /**
+   * Asked, by reported path and size, for a buffer to read the file into instead of a new one. Its bytes
+   * are the caller's to use until it asks for the next file: one buffer reused for the files the main
+   * thread detects itself saves the garbage of one per file, freed only at its next GC.
+   */
+  lend?: (path: string, size: number) => Buffer | undefined;
 }
 
 export interface WorktreeFile {
@@ -243,8 +249,8 @@ function readOne(absPath: string, fsPath: string | Buffer, options: WorktreeOpti
       report.skipped.tooLarge++;
       return undefined;
     }
-    // Unpooled, so handing the bytes to a worker copies this file and not a shared 8 KiB slab.
-    const buffer = Buffer.allocUnsafeSlow(info.size);
+    // Unpooled, so handing the bytes to a worker moves this file and not a shared 8 KiB slab; or lent.
+    const buffer = options.lend?.(path, info.size)?.subarray(0, info.size) ?? Buffer.allocUnsafeSlow(info.size);
     let length = 0;
     while (length < buffer.length) {
       const read = readSync(fd, buffer, length, buffer.length - length, length);
