@@ -246,6 +246,34 @@ describe('worktreeFiles: file size limit', () => {
   });
 });
 
+describe('worktreeFiles: lent buffers', () => {
+  it('reads into the buffer the caller lends, when it lends one, with each file\u2019s own bytes', async () => {
+    const contents: Record<string, string> = { 'a.txt': 'first file, the longest of the three\n', 'b.txt': 'second\n', 'c.txt': 'third file\n' };
+    const root = await tempTree(contents);
+    const lent = Buffer.alloc(4096);
+    const report = emptyReport();
+    const asked: [string, number][] = [];
+    const seen: Record<string, string> = {};
+    const options = {
+      targets: [root],
+      root,
+      exclude: [],
+      maxFileSize: 1024 * 1024,
+      // b.txt gets a buffer of its own; the others share the lent one.
+      lend: (path: string, size: number) => {
+        asked.push([path, size]);
+        return path === 'b.txt' ? undefined : lent;
+      },
+    };
+    for await (const file of worktreeFiles(options, report)) {
+      expect(file.bytes.buffer === lent.buffer).toBe(file.path !== 'b.txt');
+      seen[file.path] = file.bytes.toString('utf8');
+    }
+    expect(seen).toEqual(contents);
+    expect(asked).toEqual(Object.entries(contents).map(([path, text]) => [path, Buffer.byteLength(text)]));
+  });
+});
+
 describe('worktreeFiles: symbolic links', () => {
   it('does not follow a link to a file or folder outside the root, and counts it', async () => {
     const outside = await tempTree({ 'secret.txt': 'outside', 'dir/inner.txt': 'outside' });
