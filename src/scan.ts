@@ -171,11 +171,11 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     const onlyPaths = options.kind === 'ci' ? couldBeCiConfig : undefined;
     const jobs = options.jobs ?? config.file.jobs;
     let pool: DetectionPool | undefined;
-    // A file this thread will detect itself is read into one reused buffer. Not one a worker may take
-    // (its bytes move to the worker whole), nor a CI file (held for its checks).
+    // A file this thread will detect itself is read into one reused buffer; not one a worker may take
+    // (its bytes move to the worker whole). A CI file read into it is copied when it is held back.
     let readBuffer = Buffer.alloc(0);
-    const lend = (path: string, size: number): Buffer | undefined => {
-      if (pool?.hasRoom() || couldBeCiConfig(path)) return undefined;
+    const lend = (_path: string, size: number): Buffer | undefined => {
+      if (pool?.hasRoom()) return undefined;
       if (readBuffer.length < size) readBuffer = Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024, Math.min(2 * readBuffer.length, maxFileSize)));
       return readBuffer;
     };
@@ -214,7 +214,8 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
           }
           if (platform) {
             const errors: ScanError[] = [];
-            heldCi.push({ file, platform, errors });
+            const bytes = file.bytes.buffer === readBuffer.buffer ? Buffer.from(file.bytes) : file.bytes;
+            heldCi.push({ file: { path: file.path, bytes }, platform, errors });
             ciErrors.push(errors);
             heldCiBytes += file.bytes.length;
             if (heldCiBytes > CI_HELD_BYTES) await checkHeldCi();

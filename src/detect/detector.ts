@@ -211,7 +211,7 @@ export class Detector {
     // Where to look for literal starts: the stretches before keywords of rules that have them.
     const startRanges: number[] = [];
     const lineEnds = new LineEndFinder(text);
-    const lineStarts = new LineStartFinder(text);
+    const lineStarts = new LineFinder(text);
     for (let h = 0; h < hits.length; h += 2) {
       const keyword = hits[h]!;
       const end = hits[h + 1]!;
@@ -235,7 +235,7 @@ export class Detector {
         if (last > 0 && start <= windows[last]!) {
           windows[last] = Math.max(windows[last]!, lineEnds.windowEnd(end + forward));
         } else {
-          windows.push(lineStarts.windowStart(start), lineEnds.windowEnd(end + forward));
+          windows.push(Math.max(lineStarts.lineStart(start), start - WINDOW_BACK), lineEnds.windowEnd(end + forward));
         }
       }
     }
@@ -327,11 +327,9 @@ export class Detector {
   private detectEncoded(text: string, hits: number[], lines: LineIndex, origin: ChunkOrigin, plain: Candidate[]): Candidate[] {
     const wanted = new Map<number, Encoding>();
     let allLines = false;
-    // Hits come in text order, so each hit's line is found from the last one's (lineBounds): linear
+    // Hits come in text order, so each hit's line is found from the last one's (LineFinder): linear
     // overall even for thousands of hits on one minified line (a search per hit was quadratic).
-    let lastNewline = -1;
-    let nextNewline = text.indexOf('\n');
-    if (nextNewline === -1) nextNewline = text.length;
+    const lineOf = new LineFinder(text);
     for (let h = 0; h < hits.length; h += 2) {
       const keyword = hits[h]!;
       const encoding = this.decodeTriggers[keyword];
@@ -341,15 +339,10 @@ export class Detector {
         continue;
       }
       const offset = hits[h + 1]! - this.keywordLengths[keyword]!;
-      if (nextNewline < offset) {
-        // Past the last hit's line: the newline before this hit is that line's end or later.
-        lastNewline = text.lastIndexOf('\n', offset - 1);
-        nextNewline = text.indexOf('\n', offset);
-        if (nextNewline === -1) nextNewline = text.length;
-      }
-      // A keyword overlapping an earlier, longer one can start before the last newline passed; rare.
-      if (offset <= lastNewline) continue;
-      if (offset - (lastNewline + 1) <= MAX_DECODED_LINE) wanted.set(lastNewline + 1, encoding);
+      // A keyword overlapping an earlier, longer one can start before the line already seen; rare.
+      if (lineOf.isBeforeCurrentLine(offset)) continue;
+      const lineStart = lineOf.lineStart(offset);
+      if (offset - lineStart <= MAX_DECODED_LINE) wanted.set(lineStart, encoding);
     }
     if (allLines && text.length <= MAX_DECODE_ALL_LINES) {
       for (let start = 0; start < text.length; start = text.indexOf('\n', start) + 1 || text.length) {
@@ -461,15 +454,14 @@ function overlaps(candidate: Candidate, start: number, end: number): boolean {
 }
 
 /**
- * Where a window for a keyword starting at `keywordStart` begins: the start of its line, but at most
- * WINDOW_BACK before it. Keywords arrive in text order, so the current line is kept and a hit on it
- * costs nothing (a backward scan per hit read up to 256 characters each time); a hit past it is found
- * with one backward and one forward native scan (an indexOf call per line in between was ~40% of
- * detectEncoded's time, which finds lines the same way). Lines end at LF; a lone CR only makes a window
- * start earlier, never later.
+ * The start of the line holding an offset, for offsets that arrive in text order (keyword hits): the
+ * current line is kept, so a hit on it costs nothing (a backward scan per hit read up to 256 characters
+ * each time), and a hit past it is found with one backward and one forward native scan, which never go
+ * over text twice (an indexOf call per line in between was ~40% of detectEncoded's time). Lines end at
+ * LF; a lone CR only makes a window start earlier, never later.
  */
-class LineStartFinder {
-  private lineStart = 0;
+class LineFinder {
+  private currentStart = 0;
   private nextNewline: number;
 
   constructor(private readonly text: string) {
@@ -477,17 +469,20 @@ class LineStartFinder {
     if (this.nextNewline === -1) this.nextNewline = text.length;
   }
 
-  windowStart(keywordStart: number): number {
-    // A keyword overlapping an earlier, longer one may start before the last one: then look back.
-    if (keywordStart < this.lineStart) return Math.max(0, keywordStart - WINDOW_BACK, this.text.lastIndexOf('\n', keywordStart - 1) + 1);
-    if (this.nextNewline < keywordStart) {
-      // Past the current line: the newline before the keyword is that line's end or later, so neither
-      // search goes over text twice, and the lines between two hits cost one native scan, not a call each.
-      this.lineStart = this.text.lastIndexOf('\n', keywordStart - 1) + 1;
-      const newline = this.text.indexOf('\n', keywordStart);
+  /** An offset before the current line: a keyword overlapping an earlier, longer one. */
+  isBeforeCurrentLine(offset: number): boolean {
+    return offset < this.currentStart;
+  }
+
+  lineStart(offset: number): number {
+    if (offset < this.currentStart) return this.text.lastIndexOf('\n', offset - 1) + 1;
+    if (this.nextNewline < offset) {
+      // Past the current line: the newline before the offset is that line's end or later.
+      this.currentStart = this.text.lastIndexOf('\n', offset - 1) + 1;
+      const newline = this.text.indexOf('\n', offset);
       this.nextNewline = newline === -1 ? this.text.length : newline;
     }
-    return Math.max(this.lineStart, keywordStart - WINDOW_BACK);
+    return this.currentStart;
   }
 }
 

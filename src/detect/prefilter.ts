@@ -219,9 +219,9 @@ export class KeywordMatcher {
     return matcher;
   }
 
-  /** The same over a decoded string (or text[from, to), walked from the root), with UTF-16 offsets. */
-  findInString(text: string, from = 0, to = text.length): number[] {
-    return this.walkText(text, [from, to]);
+  /** The same over a decoded string, with UTF-16 offsets. */
+  findInString(text: string): number[] {
+    return this.walkText(text, [0, text.length]);
   }
 
   /** The same over several stretches of a string, each walked from the root: flat [from, to] pairs. */
