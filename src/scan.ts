@@ -284,8 +284,11 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   const kept = baselined?.kept ?? allowed;
   suppressed.baseline = baselined?.suppressedOccurrences ?? 0;
 
-  // 4b. presentAtHead: for history, one pass over HEAD's files for all remaining secrets at once
-  const atHead = options.kind === 'git' ? await repository!.secretsAtHead([...new Set(kept.map((finding) => finding.secret))], maxFileSize, report.errors) : undefined;
+  // 4b. presentAtHead: for history, one pass over HEAD's files for all remaining secrets at once (not
+  // for the CI posture problems CiHistory answers: a description is in no file, so the pass would read
+  // every blob looking for it)
+  const lookedFor = kept.filter((finding) => ciHistory?.presentAtHead(finding) === undefined).map((finding) => finding.secret);
+  const atHead = options.kind === 'git' ? await repository!.secretsAtHead([...new Set(lookedFor)], maxFileSize, report.errors) : undefined;
   const located = kept.map((finding) => ({ ...finding, presentAtHead: atHead ? (ciHistory?.presentAtHead(finding) ?? atHead.has(finding.secret)) : true }));
 
   // 5. score, then a deterministic order: severity, path, line

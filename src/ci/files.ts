@@ -125,6 +125,11 @@ export function isAgentConfigPath(path: string): boolean {
   return platformByPath(path) === 'mcp';
 }
 
+/** Whether a file's name lets it be CI or agent configuration by content (YAML, JSON, TOML). */
+export function mayBeCiByContent(path: string): boolean {
+  return SNIFFABLE.test(path);
+}
+
 /** Whether a file not known by path could still be one by content (worth decoding for ciPlatformOf). */
 export function couldBeCiConfig(path: string): boolean {
   return platformByPath(path) !== undefined || SNIFFABLE.test(path);

@@ -14,7 +14,10 @@
  * what touches them.) Light to import: the checks and the YAML parser load with the first file checked.
  */
 import type { Candidate, ChunkOrigin, ScanError } from '../types.js';
-import { ciPlatformOf, globMatches, isAgentConfigPath, isCiConfigPath, type CiPlatform } from './files.js';
+import { isSecret } from '../report/redact.js';
+import { touchesAddedLines } from '../sources/git.js';
+import type { RuleSpec } from '../types.js';
+import { ciPlatformOf, globMatches, mayBeCiByContent, type CiPlatform } from './files.js';
 
 type CiModule = typeof import('./index.js');
 let ciModule: Promise<CiModule> | undefined;
@@ -40,11 +43,6 @@ interface WholeFile {
   ciOnly: boolean;
 }
 
-/** True when a candidate spanning lines [line, endLine] touches one of the added ranges. */
-function touches(added: readonly [number, number][], line: number, endLine: number): boolean {
-  return added.some(([from, to]) => from <= endLine && line <= to);
-}
-
 /**
  * The detectors and CI checks over one whole file, reconciled as for a working-tree CI file (references
  * dropped, literal-value checks yielding to detector hits), then spread over its versions, keeping for each
@@ -68,7 +66,7 @@ function checkWhole(ci: CiModule, file: WholeFile): { candidates: Candidate[]; e
   const candidates: Candidate[] = [];
   for (const version of file.versions) {
     for (const candidate of kept) {
-      if (version.added && !touches(version.added, candidate.line, candidate.endLine)) continue;
+      if (version.added && !touchesAddedLines(version.added, candidate.line, candidate.endLine)) continue;
       candidates.push(version.origin === first ? candidate : { ...candidate, origin: version.origin });
     }
   }
@@ -113,7 +111,6 @@ type Kind = 'path' | 'sniff' | 'none';
 
 /** The markers ciPlatformOf recognises content by, as bytes: cheap to look for in every added run. */
 const CONTENT_MARKERS = ['mcpServers', 'mcp_servers', 'context_servers', 'tekton.dev/', 'argoproj.io/'].map((marker) => Buffer.from(marker));
-const SNIFFABLE = /\.(?:ya?ml|json|jsonc|json5|toml)$/i;
 
 export class CiHistory {
   private readonly byPath = new Map<string, HistoryVersion>();
@@ -124,7 +121,6 @@ export class CiHistory {
   private lastKind: Kind = 'none';
   /** `ruleId \0 description` of the posture problems HEAD's CI files still have; set by check(). */
   private headProblems: Set<string> | undefined;
-  private postureRules: ReadonlySet<string> = new Set();
 
   /**
    * Notes a history chunk. True when the chunk is held back (a CI file by its path, to be checked whole):
@@ -165,7 +161,6 @@ export class CiHistory {
     }
     // presentAtHead for posture problems: whether HEAD's version of some CI file still has the problem. (A
     // secret is looked for in HEAD's files as text; a description of a problem is not in any file.)
-    this.postureRules = new Set(ci.CI_CHECKS.filter((check) => !check.literal).map((check) => check.id));
     this.headProblems = new Set();
     const atHead = new Map<string, string[]>();
     for (const [path, blob] of await io.blobsAtHead((path) => this.kindOf(path) === 'path' || this.contentPaths.has(path))) {
@@ -177,10 +172,11 @@ export class CiHistory {
     const decoder = new TextDecoder('utf-8');
     await io.readBlobs([...new Set([...byBlob.keys(), ...atHead.keys()])], (blob, bytes) => {
       const text = decoder.decode(bytes);
-      const holders = read.has(blob) ? undefined : byBlob.get(blob);
+      // Each id is asked for once, so each blob comes once.
+      const holders = byBlob.get(blob);
       read.add(blob);
       // HEAD's version is usually one of the versions checked below: its problems are noted from that check.
-      const headPaths = new Set(atHead.get(blob));
+      const headPaths = atHead.get(blob) ?? [];
       for (const path of headPaths) if (!holders?.some((version) => version.origin.path === path)) this.noteHead(ci, path, text);
       if (!holders) return;
       // The same content at several paths (a copied workflow) is checked per path: the path picks the platform.
@@ -192,7 +188,7 @@ export class CiHistory {
           continue;
         }
         const found = checkWhole(ci, { path, text, platform, versions: group, detect: io.detect, ciOnly });
-        if (headPaths.has(path)) for (const problem of found.problems) this.headProblems!.add(`${problem.ruleId}\0${problem.secret}`);
+        if (headPaths.includes(path)) for (const problem of found.problems) this.headProblems!.add(`${problem.ruleId}\0${problem.secret}`);
         found.candidates.forEach(io.add);
         io.errors.push(...found.errors);
       }
@@ -208,8 +204,8 @@ export class CiHistory {
    * For a posture problem found in history, whether HEAD's CI files still have it; undefined for a secret
    * (the caller looks for it in HEAD's files) or when check() found nothing to check.
    */
-  presentAtHead(finding: { rule: { id: string }; secret: string }): boolean | undefined {
-    if (!this.headProblems || !this.postureRules.has(finding.rule.id)) return undefined;
+  presentAtHead(finding: { rule: RuleSpec & { secret?: boolean }; secret: string }): boolean | undefined {
+    if (!this.headProblems || isSecret(finding)) return undefined;
     return this.headProblems.has(`${finding.rule.id}\0${finding.secret}`);
   }
 
@@ -223,7 +219,7 @@ export class CiHistory {
   private kindOf(path: string): Kind {
     if (path === this.lastPath) return this.lastKind;
     this.lastPath = path;
-    this.lastKind = isCiConfigPath(path) || isAgentConfigPath(path) ? 'path' : SNIFFABLE.test(path) ? 'sniff' : 'none';
+    this.lastKind = ciPlatformOf(path) !== undefined ? 'path' : mayBeCiByContent(path) ? 'sniff' : 'none';
     return this.lastKind;
   }
 }
@@ -290,6 +286,7 @@ export class GitlabIncludes {
   /** Checks the passed files that an include names, until no include names another. Returns how many. */
   async check(io: IncludesIo): Promise<{ files: number; bytes: number }> {
     const counted = { files: 0, bytes: 0 };
+    const decoder = new TextDecoder('utf-8');
     for (let next = this.matched(); next.length > 0; next = this.matched()) {
       const ci = await loadChecks();
       for (const { path, root } of next) {
@@ -299,7 +296,7 @@ export class GitlabIncludes {
         if (!bytes) continue;
         counted.files++;
         counted.bytes += bytes.length;
-        const text = new TextDecoder('utf-8').decode(bytes);
+        const text = decoder.decode(bytes);
         const found = checkWhole(ci, { path, text, platform: 'gitlab', versions: [{ origin: { path, source: io.source } }], detect: io.detect, ciOnly: !io.withDetectors });
         found.candidates.forEach(io.add);
         io.errors.push(...found.errors);

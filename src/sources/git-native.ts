@@ -226,14 +226,16 @@ class NativeRepository implements GitRepository {
     let failure = first;
     let start = 0;
     for (;;) {
-      const index = await this.failedCommit(commits, start, failure, options.maxFileSize);
-      if (index === undefined) {
+      const failed = await this.failedCommit(commits, start, failure, options.maxFileSize);
+      if (failed === undefined) {
         report.errors.push({ path: '(history)', message: `${gitMessage(failure.stderr)} (a missing or corrupt object), at a commit that could not be placed in the history: the commits after it were not scanned` });
         return;
       }
+      const { index } = failed;
       const commit = commits[index]!;
       const object = lastObjectId(failure.stderr);
-      const path = object ? await this.pathOfObject(commit, object) : undefined;
+      // failedCommit may have looked the path up already: the same diff-tree is not run twice.
+      const path = 'path' in failed ? failed.path : object ? await this.pathOfObject(commit, object) : undefined;
       if (object) this.reported.add(object);
       report.errors.push({
         path: path !== undefined ? `${path} (${commit.slice(0, 12)})` : `(commit ${commit.slice(0, 12)})`,
@@ -251,17 +253,19 @@ class NativeRepository implements GitRepository {
   /**
    * The index in `commits` of the commit a run that began at `start` failed on. git prints a commit's
    * header after reading its trees (and the blobs rename detection needs) and before diffing its files,
-   * so the failure is in the last commit shown, or in the one after it.
+   * so the failure is in the last commit shown, or in the one after it. With the damaged object's path in
+   * that commit when it was looked up on the way.
    */
-  private async failedCommit(commits: string[], start: number, failure: PatchFailure, maxFileSize: number): Promise<number | undefined> {
-    if (failure.lastShown === undefined) return start < commits.length ? start : undefined;
+  private async failedCommit(commits: string[], start: number, failure: PatchFailure, maxFileSize: number): Promise<{ index: number; path?: string | undefined } | undefined> {
+    if (failure.lastShown === undefined) return start < commits.length ? { index: start } : undefined;
     const shown = commits.indexOf(failure.lastShown, start);
     if (shown === -1) return undefined;
-    if (shown === commits.length - 1) return shown;
+    if (shown === commits.length - 1) return { index: shown };
     const object = lastObjectId(failure.stderr);
-    if (object && (await this.pathOfObject(commits[shown]!, object)) !== undefined) return shown;
+    const path = object ? await this.pathOfObject(commits[shown]!, object) : undefined;
+    if (path !== undefined) return { index: shown, path };
     const alone = await gitOutput(this.root, [...pinnedConfig(maxFileSize), 'diff-tree', '-p', '--cc', '--root', ...DIFF_FLAGS, commits[shown]!, '--'], { allowFailure: true });
-    return alone.code === 0 ? shown + 1 : shown;
+    return alone.code === 0 ? { index: shown + 1 } : { index: shown, path };
   }
 
   /** The path at which `commit` changes to or from `object`, if it does (reads trees only). */
@@ -550,10 +554,9 @@ async function exitStatus(child: ChildProcessWithoutNullStreams): Promise<{ code
   return { code, stderr: (child as unknown as { stderrText: () => string }).stderrText() };
 }
 
-async function exited(child: ChildProcessWithoutNullStreams, args: string[], revisions?: string): Promise<void> {
+async function exited(child: ChildProcessWithoutNullStreams, args: string[]): Promise<void> {
   const { code, stderr } = await exitStatus(child);
   if (code === 0) return;
-  if (revisions && BAD_REVISION.test(stderr)) throw revisionError(revisions, args, stderr);
   throw new GitError(describeGitFailure(args, stderr));
 }
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { scan } from '../../src/scan.js';
 import type { ScanResult } from '../../src/types.js';
 import { runCli } from '../helpers/cli.js';
+import { createFaker } from '../helpers/fake-secrets.js';
 import { tempTree, writeTree } from '../helpers/tmp.js';
 
 interface JsonFinding {
@@ -172,6 +173,8 @@ describe('CI checks on history', () => {
     for (let i = 0; i < 6; i++) {
       await repo.commit({ [WORKFLOW]: workflow({ permissions: 'write-all', run: `npm test -- --shard=${i}` }), [`.github/workflows/job${i}.yml`]: workflow({ run: `echo ${i}` }) });
     }
+    // A secret, so presentAtHead has something to look for in HEAD's files (posture problems it does not).
+    await repo.commit({ 'config.env': `GITHUB_TOKEN=${createFaker(5).make('github:ghp')}\n` });
     const trace = join(repo.dir, '..', `${repo.dir.split('/').pop()}-trace.log`);
     const previous = process.env.GIT_TRACE;
     process.env.GIT_TRACE = trace;
@@ -183,7 +186,7 @@ describe('CI checks on history', () => {
     }
     const batches = readFileSync(trace, 'utf8').split('\n').filter((line) => /built-in: git .*cat-file '?--batch'?$/.test(line));
     rmSync(trace, { force: true });
-    // Twelve versions of seven CI files: one reader for them all, and presentAtHead's own.
+    // Twelve versions of seven CI files: one reader for them all, and presentAtHead's own for the secret.
     expect(batches).toHaveLength(2);
   });
 
