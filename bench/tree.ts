@@ -205,7 +205,6 @@ const NPM_PACKAGES = (
   'koa jsonwebtoken bcrypt dotenv pg mysql2 ioredis mongoose prisma graphql undici node-fetch ws socket.io nanoid ' +
   'date-fns classnames clsx immer redux zustand swr formik yup ajv cookie cors helmet passport multer sharp'
 ).split(' ');
-const TLDS = ['com', 'io', 'dev', 'net', 'org', 'cloud'];
 
 /**
  * How often generated code names a credential (token, password, secret, apiKey) where it could name
