@@ -15,6 +15,7 @@
 import { isCiConfigPath } from '../ci/files.js';
 import { FILTER_VALIDATORS } from '../detect/validators/index.js';
 import { decodeJwt } from '../detect/validators/structure.js';
+import { isSecret } from '../report/redact.js';
 import type { Confidence, Finding, Occurrence, Privilege, RuleSpec, ScoredFinding, Severity } from '../types.js';
 
 /** What an attacker gets with each kind of credential, before anything else is known. */
@@ -96,10 +97,10 @@ export function ruleSeverity(rule: RuleSpec): Severity {
   return severityOf(clamp(baseOf(rule) + PRIVILEGE_ADJUSTMENT[rule.privilege] + LIFETIME_ADJUSTMENT[rule.lifetime]));
 }
 
-/** Scores every finding; pairing looks across findings, so they are scored together. */
 /** The highest score of a CI posture problem that HEAD no longer has (severity low). */
 const FIXED_POSTURE_CAP = 30;
 
+/** Scores every finding; pairing looks across findings, so they are scored together. */
 export function scoreFindings(findings: readonly Finding[]): ScoredFinding[] {
   const pairs = findPairs(findings);
   return findings.map((finding) => scoreOne(finding, pairs.get(finding.id) ?? []));
@@ -147,7 +148,7 @@ function scoreOne(finding: Finding, pairedWith: string[]): ScoredFinding {
   if (finding.presentAtHead === false) {
     // A secret deleted from the code still works until revoked; a CI misconfiguration gone from HEAD
     // is fixed, and what is left to know is that it was once there.
-    if ((rule as { secret?: boolean }).secret === false) {
+    if (!isSecret(finding)) {
       cap = Math.min(cap, FIXED_POSTURE_CAP);
       reasons.push(`only in history: fixed at HEAD, at most ${FIXED_POSTURE_CAP}`);
     } else {

@@ -6,6 +6,7 @@
 import createIgnore, { type Ignore } from 'ignore';
 import type { AllowlistConfig, ConfigFile } from '../config/load.js';
 import { compilePattern, loadLinearEngine, type CompiledPattern } from '../detect/regex.js';
+import { shortQuote } from '../util/quote.js';
 
 export class AllowlistError extends Error {}
 
@@ -62,9 +63,8 @@ function compile(entry: AllowlistConfig, where: string): CompiledAllowlist {
  * (a literal token): show only its start. The index in `where` already says which entry it is.
  */
 function withoutPattern(message: string, pattern: string): string {
-  const preview = (text: string) => (text.length < 12 ? text : `${text.slice(0, 6)}…`);
-  const text = pattern.length >= 12 ? message.split(pattern).join(preview(pattern)) : message;
-  return text.replace(/`([^`]{12,})`/g, (_quoted, inner: string) => `\`${preview(inner)}\``);
+  const text = pattern.length >= 12 ? message.split(pattern).join(shortQuote(pattern)) : message;
+  return text.replace(/`([^`]{12,})`/g, (_quoted, inner: string) => `\`${shortQuote(inner)}\``);
 }
 
 function secretMatches(list: CompiledAllowlist | undefined, secret: string): boolean {

@@ -22,6 +22,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { shortQuote } from '../util/quote.js';
 
 export const BASELINE_FILE = '.secretscan-baseline.json';
 export const BASELINE_VERSION = 1;
@@ -262,13 +263,6 @@ function checkEntry(id: string, value: unknown, file: string): BaselineEntry {
   };
 }
 
-/**
- * Text from the file, in an error: a secret pasted into the wrong place (a key, a date) must not reach a
- * CI log whole, so anything that long is cut to its start. Keys, dates and typos are shorter than that.
- */
-function shortQuote(text: string): string {
-  return text.length < 12 ? text : `${text.slice(0, 6)}…`;
-}
 
 /** V8 quotes the text around a JSON syntax error (`Unexpected token 'g', "ghp_AbCdEf"... is not valid JSON`). */
 function withoutExcerpt(message: string): string {

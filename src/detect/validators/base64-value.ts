@@ -44,8 +44,9 @@ export function base64DecodesToSecretLike(value: string): boolean {
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(body)) return false;
   const bytes = Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (bytes.length < MIN_DECODED_BYTES) return false;
-  if (!isText(bytes)) return !BINARY_MAGIC.some((magic) => magic.every((byte, i) => bytes[i] === byte));
-  const text = bytes.toString('utf8').trim();
+  const decoded = textOf(bytes);
+  if (decoded === undefined) return !BINARY_MAGIC.some((magic) => magic.every((byte, i) => bytes[i] === byte));
+  const text = decoded.trim();
   if (text.length < MIN_DECODED_BYTES) return false;
   if (isPlaceholder(text)) return false;
   if (WORDS.test(text) || URL_OR_PATH.test(text) || EMAIL.test(text)) return false;
@@ -53,9 +54,9 @@ export function base64DecodesToSecretLike(value: string): boolean {
   return true;
 }
 
-/** Valid UTF-8 with no control characters other than tab and line breaks. */
-function isText(bytes: Buffer): boolean {
-  for (const byte of bytes) if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false;
+/** The bytes as text when they are valid UTF-8 with no control characters but tab and line breaks. */
+function textOf(bytes: Buffer): string | undefined {
+  for (const byte of bytes) if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return undefined;
   const text = bytes.toString('utf8');
-  return !text.includes('\ufffd');
+  return text.includes('\ufffd') ? undefined : text;
 }
