@@ -12,7 +12,7 @@ import { resolve, dirname, join } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import createIgnore from 'ignore';
 import { loadConfig, type ResolvedConfig } from './config/load.js';
-import { couldBeCiConfig, ciPlatformOf, type CiPlatform } from './ci/files.js';
+import { couldBeCiConfig, ciPlatformOf, hasContentMarker, type CiPlatform } from './ci/files.js';
 import { ciRuleSpecs } from './ci/rules.js';
 import { CiHistory, GitlabIncludes } from './ci/versions.js';
 import { decode, Detector } from './detect/detector.js';
@@ -366,11 +366,19 @@ async function scanCiFile(
  */
 function sniffCiPlatform(file: { path: string; bytes: Uint8Array }, report: { errors: ScanResult['errors'] }): CiPlatform | null | undefined {
   try {
-    return ciPlatformOf(file.path, decode(file.bytes.subarray(0, CI_SNIFF_BYTES)).text);
+    const head = file.bytes.subarray(0, CI_SNIFF_BYTES);
+    // Without a content marker in its bytes, a file is CI configuration by its path or not at all: most
+    // candidates (any YAML or JSON file) are settled here, undecoded. UTF-16 is decoded to be looked at.
+    if (!startsWithUtf16Bom(head) && !hasContentMarker(head)) return ciPlatformOf(file.path);
+    return ciPlatformOf(file.path, decode(head).text);
   } catch (error) {
     report.errors.push({ path: file.path, message: `detection failed: ${(error as Error).message}; skipped` });
     return null;
   }
+}
+
+function startsWithUtf16Bom(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
 
 async function checkCiFile(

@@ -17,7 +17,7 @@ import type { Candidate, ChunkOrigin, ScanError } from '../types.js';
 import { isSecret } from '../report/redact.js';
 import { touchesAddedLines } from '../sources/git.js';
 import type { RuleSpec } from '../types.js';
-import { ciPlatformOf, globMatches, mayBeCiByContent, type CiPlatform } from './files.js';
+import { ciPlatformOf, globMatches, hasContentMarker, mayBeCiByContent, type CiPlatform } from './files.js';
 
 type CiModule = typeof import('./index.js');
 let ciModule: Promise<CiModule> | undefined;
@@ -108,9 +108,6 @@ export interface CiHistoryIo {
  * configuration only if its content says so (Tekton, Argo, an MCP table).
  */
 type Kind = 'path' | 'sniff' | 'none';
-
-/** The markers ciPlatformOf recognises content by, as bytes: cheap to look for in every added run. */
-const CONTENT_MARKERS = ['mcpServers', 'mcp_servers', 'context_servers', 'tekton.dev/', 'argoproj.io/'].map((marker) => Buffer.from(marker));
 
 export class CiHistory {
   private readonly byPath = new Map<string, HistoryVersion>();
@@ -231,10 +228,6 @@ function countLines(bytes: Uint8Array): number {
   return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? count + 1 : count;
 }
 
-function hasContentMarker(bytes: Uint8Array): boolean {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return CONTENT_MARKERS.some((marker) => buffer.includes(marker));
-}
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

@@ -61,6 +61,22 @@ describe('CI files inside an ordinary scan', () => {
     expect(report.findings.every((f: Finding) => !f.ruleId.startsWith('generic'))).toBe(true);
   });
 
+  it('recognises an agent config by its content in UTF-8, UTF-8 with BOM and UTF-16, and skips one without the marker', async () => {
+    const config = '{\n  "mcpServers": {\n    "search": { "command": "npx", "args": ["-y", "@acme/search-mcp", "--api-key", "hunter3hunter3"] }\n  }\n}\n';
+    const utf16be = Buffer.from(`\uFEFF${config}`, 'utf16le').swap16();
+    const root = await tempTree({
+      'tools/plain.json': config,
+      'tools/bom.json': `\uFEFF${config}`,
+      'tools/utf16le.json': Buffer.from(`\uFEFF${config}`, 'utf16le'),
+      'tools/utf16be.json': utf16be,
+      'tools/other.json': config.replace('mcpServers', 'servers'),
+    });
+    const report = JSON.parse((await cli(['ci', '.', '-f', 'json'], root)).stdout);
+    const paths = report.findings.filter((f: Finding) => f.ruleId === 'mcp-literal-api-key').flatMap((f: Finding) => f.occurrences.map((o) => o.path));
+    expect(paths.sort()).toEqual(['tools/bom.json', 'tools/plain.json', 'tools/utf16be.json', 'tools/utf16le.json']);
+    expect(report.scan.filesScanned).toBe(4);
+  });
+
   it('can be turned off with ci: false in the config', async () => {
     const root = await tempTree({ '.secretscanrc': 'ci: false\n', '.github/workflows/pr.yml': 'on: pull_request_target\njobs:\n  a:\n    runs-on: self-hosted\n    steps:\n      - run: echo\n' });
     const report = JSON.parse((await cli(['scan', '.', '-f', 'json'], root)).stdout);
