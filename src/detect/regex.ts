@@ -17,6 +17,17 @@ import type { RE2JS } from 're2js';
 
 v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 
+/**
+ * For a scan whose input is small (the pre-commit hook): V8 compiles each built-in pattern without its
+ * code optimizations from here on. Compiling the large generic patterns was the largest cost of
+ * detection on a five-file staged change (first compile and tier-up ~8 + 8 ms each for the largest,
+ * ~2-4x less without), and the optimized code only pays for itself over megabytes: without it,
+ * detection runs ~2x slower per byte. Set before any pattern runs; the flag applies to the process.
+ */
+export function preferQuickRegexCompile(): void {
+  v8.setFlagsFromString('--no-regexp-optimization');
+}
+
 /** Called for each match with the span of the secret group and of the whole match. */
 export type MatchCallback = (secretStart: number, secretEnd: number, matchStart: number, matchEnd: number) => void;
 
