@@ -108,7 +108,17 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   const gitLimits = { maxFileSize: DEFAULT_MAX_FILE_SIZE, isExcluded: (_path: string): boolean => false };
   const staged = options.kind === 'staged' ? repository!.staged(gitLimits, sourceReport) : undefined;
 
-  const { config, detector, pathRules, rules, allowlist } = await (setup ?? prepareScan(options));
+  // A scan of a folder is usually large enough for a worker. Started here, it boots (~100-250 ms) while
+  // this thread loads the configuration and rules, instead of after the walk has found it worth one.
+  const early = options.kind === 'worktree' && options.jobs !== 1 && namesAFolder(options) ? DetectionPool.start(workerCount(options.jobs)) : undefined;
+  let prepared: ScanSetup;
+  try {
+    prepared = await (setup ?? prepareScan(options));
+  } catch (error) {
+    await early?.close();
+    throw error;
+  }
+  const { config, detector, pathRules, rules, allowlist } = prepared;
   const grouper = new FindingGrouper(new Map(rules.map((rule) => [rule.id, rule])));
   const targets = (options.targets?.length ? options.targets : ['.']).map((target) => resolve(options.cwd, target));
   const root = repository?.root ?? (options.kind === 'stdin' ? options.cwd : scanRoot(targets, options.cwd));
@@ -171,6 +181,11 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     const onlyPaths = options.kind === 'ci' ? couldBeCiConfig : undefined;
     const jobs = options.jobs ?? config.file.jobs;
     let pool: DetectionPool | undefined;
+    if (early && jobs === 1) await early.close();
+    else if (early) {
+      early.useRules(detector.rules.map((rule) => rule.spec));
+      pool = early;
+    }
     // A file this thread will detect itself is read into one reused buffer; not one a worker may take
     // (its bytes move to the worker whole). A CI file read into it is copied when it is held back.
     let readBuffer = Buffer.alloc(0);
@@ -180,7 +195,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
       return readBuffer;
     };
     const files = worktreeFiles({ targets, root, exclude, maxFileSize, keepBinary, onlyPaths, lend }, report);
-    let poolConsidered = false;
+    let poolConsidered = early !== undefined;
     const inFlight = new Set<Promise<void>>();
     const detectHere = (path: string, bytes: Uint8Array) => detectInto({ origin: { path, source: 'worktree' }, bytes }, detector, grouper, report.errors);
     const ciEnabled = options.kind === 'ci' || config.file.ci !== false;
@@ -414,6 +429,18 @@ function readIfFile(path: string): Uint8Array | undefined {
   } catch {
     return undefined; // gone since the walk: nothing to check
   }
+}
+
+/** Whether a worktree scan's targets (default: the working directory) include a folder. */
+function namesAFolder(options: Pick<ScanOptions, 'cwd' | 'targets'>): boolean {
+  const targets = options.targets?.length ? options.targets : ['.'];
+  return targets.some((target) => {
+    try {
+      return statSync(resolve(options.cwd, target)).isDirectory();
+    } catch {
+      return false; // reported by the source
+    }
+  });
 }
 
 /** One folder scanned: paths are relative to it. Otherwise relative to the working directory. */

@@ -24,6 +24,12 @@ export interface WorkerRequest {
   bytes: Uint8Array;
 }
 
+/** The first message a worker gets: the rules it detects with. */
+export interface RulesMessage {
+  rules: RuleSpec[];
+  vetted: boolean[];
+}
+
 export interface WorkerReply {
   id: number;
   candidates: Omit<Candidate, 'origin'>[];
@@ -99,13 +105,23 @@ export class DetectionPool {
   private constructor(private readonly lanes: Lane[]) {}
 
   static create(rules: readonly RuleSpec[], workers: number): DetectionPool | undefined {
+    const pool = DetectionPool.start(workers);
+    pool?.useRules(rules);
+    return pool;
+  }
+
+  /**
+   * Workers that boot now (Node, modules, the keyword automaton: ~100-250 ms) and wait for useRules.
+   * Until then they do not keep the process alive: a scan that fails before it has rules just exits.
+   */
+  static start(workers: number): DetectionPool | undefined {
     const script = workerScript();
     if (!script || workers < 1) return undefined;
     const lanes: Lane[] = [];
     for (let i = 0; i < workers; i++) {
       // A young generation of 16 MiB, not V8's default 48: the worker's objects are short-lived
       // (one file's text, hits and windows), and on a 2 GiB tree the larger one was ~30 MiB of peak RSS.
-      const worker = new Worker(script, { workerData: { rules, vetted: rules.map(isVetted) }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       const lane: Lane = { worker, pending: new Map(), bytesInFlight: 0, batchesSent: 0, bytesSent: [], open: [], openBytes: 0, alive: true, ready: false };
       worker.on('message', (message: WorkerReply[] | { ready: true }) => {
         if (!Array.isArray(message)) {
@@ -140,11 +156,22 @@ export class DetectionPool {
         if (lane.alive && code !== 0) fail(new Error(`detection worker exited with code ${code}`));
         lane.alive = false;
       });
+      // After the listeners: adding a 'message' listener refs the worker again.
+      worker.unref();
       lanes.push(lane);
     }
     const pool = new DetectionPool(lanes);
     openPools.add(pool);
     return pool;
+  }
+
+  /** The rules to detect with: each worker compiles them and then says it is ready. */
+  useRules(rules: readonly RuleSpec[]): void {
+    const message: RulesMessage = { rules: [...rules], vetted: rules.map(isVetted) };
+    for (const lane of this.lanes) {
+      lane.worker.ref();
+      lane.worker.postMessage(message);
+    }
   }
 
   /**

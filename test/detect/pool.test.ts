@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DetectionPool, MAX_BYTES_IN_FLIGHT_PER_WORKER, workerCount } from '../../src/detect/pool.js';
 import { testRule } from '../helpers/rules.js';
 import { createFaker } from '../helpers/fake-secrets.js';
+import { tempTree } from '../helpers/tmp.js';
 
 const SECRET = `acme_${createFaker(2).make('alnum:16')}`;
 
@@ -90,6 +91,33 @@ describe('DetectionPool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('boots workers before it has rules, detects once it gets them, and closes unused', async () => {
+    const started = DetectionPool.start(1)!;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    started.useRules([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })]);
+    try {
+      const candidates = await started.trySubmit({ path: 'late.ts', source: 'worktree' }, Buffer.from(`k = "${SECRET}"\n`))!;
+      expect(candidates.map((c) => [c.ruleId, c.secret, c.origin.path])).toEqual([['v8-rule', SECRET, 'late.ts']]);
+    } finally {
+      await started.close();
+    }
+    // A pool that never got rules (the scan failed first) closes too.
+    await DetectionPool.start(1)!.close();
+  });
+
+  it('does not keep a process alive with workers that never got rules', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const script = join(await tempTree(), 'start.mts');
+    const poolModule = new URL('../../src/detect/pool.ts', import.meta.url).href;
+    await writeFile(script, `import { DetectionPool } from ${JSON.stringify(poolModule)};\nDetectionPool.start(1);\nconsole.log('started');\n`);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 15_000 });
+    expect(child.stdout.trim()).toBe('started');
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
   });
 
   it.each([
