@@ -184,7 +184,6 @@ export class Detector {
   }
 
   detect(input: DetectInput): Candidate[] {
-    const keywordLengths = this.keywordLengths;
     let hits: number[]; // flat pairs: keyword index, offset just past the keyword
     let text: string;
     if (input.text !== undefined || hasUtf16Bom(input.bytes!)) {
@@ -201,14 +200,43 @@ export class Detector {
       if (!decoded.sameOffsets) hits = this.matcher.findInString(text);
     }
     if (hits.length === 0 && this.keywordlessRules.length === 0) return [];
+    return this.detectHits(text, hits, input.origin, input.startLine ?? 1, input.noDecode === true);
+  }
 
+  /*
+   * detect() in parts, each its own function: V8 compiled it as one (with everything it called inlined)
+   * at ~100 ms a time, again after each deoptimization, in each thread: a second of a bench scan's
+   * compiler time. Parts compile, and recompile, on their own.
+   */
+
+  /** The candidates in `text`, given its keyword hits. */
+  private detectHits(text: string, hits: number[], origin: ChunkOrigin, startLine: number, noDecode: boolean): Candidate[] {
+    const plan = this.planSearch(text, hits);
+    const lines = new LineIndex(text, startLine);
+    const candidates: Candidate[] = [];
+    const generic: Candidate[] = [];
+    this.searchWindows(text, plan.windowsByRule, lines, origin, candidates, generic);
+    if (plan.anchorsByRule.size > 0) this.searchAnchored(text, plan.anchorsByRule, plan.startRanges, lines, origin, candidates, generic);
+    // A generic match that overlaps a provider-specific one is the same secret, named less precisely.
+    if (generic.length > 0) this.addUnshadowed(generic, candidates);
+    if (noDecode) return candidates;
+    const decoded = this.detectEncoded(text, hits, lines, origin, candidates);
+    if (decoded.length === 0) return candidates;
+    // What decoding found is the actual secret; a generic match on its encoded form says less.
+    return [...candidates.filter((c) => !this.genericRuleIds.has(c.ruleId) || !decoded.some((d) => overlaps(d, c.start, c.end))), ...decoded];
+  }
+
+  /**
+   * Where each rule runs: windows around its keywords, or (rules that promise their matches start near a
+   * keyword) the keywords' ends, and the stretches before them to look for literal starts in.
+   */
+  private planSearch(text: string, hits: number[]): { windowsByRule: Map<number, number[]>; anchorsByRule: Map<number, number[]>; startRanges: number[] } {
+    const keywordLengths = this.keywordLengths;
     // Windows are merged as hits arrive: hits come in text order and a window's start never decreases,
     // so a hit inside a rule's current window only extends it. The line-end lookup is cached, which keeps
     // keyword-dense megabyte lines (minified bundles) linear.
     const windowsByRule = new Map<number, number[]>();
-    // Rules that promise their matches start near a keyword get the keywords' ends instead of windows.
     const anchorsByRule = new Map<number, number[]>();
-    // Where to look for literal starts: the stretches before keywords of rules that have them.
     const startRanges: number[] = [];
     const lineEnds = new LineEndFinder(text);
     const lineStarts = new LineFinder(text);
@@ -240,34 +268,48 @@ export class Detector {
       }
     }
     for (const ruleIndex of this.keywordlessRules) windowsByRule.set(ruleIndex, [0, text.length]);
+    return { windowsByRule, anchorsByRule, startRanges };
+  }
 
-    const lines = new LineIndex(text, input.startLine ?? 1);
-    const candidates: Candidate[] = [];
-    const generic: Candidate[] = [];
-    // A match goes through the rule's checks into the list its generality decides.
-    const collect = (ruleIndex: number): MatchCallback => {
-      const rule = this.rules[ruleIndex]!;
-      const into = this.genericRules.has(ruleIndex) ? generic : candidates;
-      return (secretStart, secretEnd, matchStart) => {
-        const candidate = this.check(rule, text, secretStart, secretEnd, matchStart, lines, input.origin);
-        if (candidate) into.push(candidate);
-      };
+  /** A match's checks, then into the list its rule's generality decides. */
+  private collector(ruleIndex: number, text: string, lines: LineIndex, origin: ChunkOrigin, candidates: Candidate[], generic: Candidate[]): MatchCallback {
+    const rule = this.rules[ruleIndex]!;
+    const into = this.genericRules.has(ruleIndex) ? generic : candidates;
+    return (secretStart, secretEnd, matchStart) => {
+      const candidate = this.check(rule, text, secretStart, secretEnd, matchStart, lines, origin);
+      if (candidate) into.push(candidate);
     };
+  }
+
+  private searchWindows(text: string, windowsByRule: Map<number, number[]>, lines: LineIndex, origin: ChunkOrigin, candidates: Candidate[], generic: Candidate[]): void {
     for (const [ruleIndex, windows] of windowsByRule) {
       const { pattern, spec } = this.rules[ruleIndex]!;
-      const onMatch = collect(ruleIndex);
+      const onMatch = this.collector(ruleIndex, text, lines, origin, candidates, generic);
       for (let w = 0; w < windows.length; w += 2) pattern.forEachMatch(text, windows[w]!, windows[w + 1]!, spec.secretGroup, onMatch);
     }
-    // Anchored rules: one try per keyword, from `reach` before its end (ends never decrease from one hit
-    // to the next; starts can, for a longer keyword ending later). A match consumes its text, as in a
-    // left-to-right scan, and several may start before one keyword (names a negative alternative
-    // consumed), so a keyword is tried until the next possible start is past it. A failed try from
-    // `next` rules out every start up to next + reach, so dense keywords do not retry the same starts.
+  }
+
+  /**
+   * Anchored rules: one try per keyword, from `reach` before its end (ends never decrease from one hit
+   * to the next; starts can, for a longer keyword ending later). A match consumes its text, as in a
+   * left-to-right scan, and several may start before one keyword (names a negative alternative
+   * consumed), so a keyword is tried until the next possible start is past it. A failed try from
+   * `next` rules out every start up to next + reach, so dense keywords do not retry the same starts.
+   */
+  private searchAnchored(
+    text: string,
+    anchorsByRule: Map<number, number[]>,
+    startRanges: number[],
+    lines: LineIndex,
+    origin: ChunkOrigin,
+    candidates: Candidate[],
+    generic: Candidate[],
+  ): void {
     let startsByRule: Map<number, number[]> | undefined;
     for (const [ruleIndex, anchors] of anchorsByRule) {
       const { pattern, spec } = this.rules[ruleIndex]!;
       const reach = this.anchorReach[ruleIndex]!;
-      const onMatch = collect(ruleIndex);
+      const onMatch = this.collector(ruleIndex, text, lines, origin, candidates, generic);
       if (this.rules[ruleIndex]!.starts) {
         startsByRule ??= this.findStarts(text, startRanges);
         matchAtStarts(pattern, spec.secretGroup, text, anchors, startsByRule.get(ruleIndex) ?? [], reach, onMatch);
@@ -282,21 +324,17 @@ export class Detector {
         }
       }
     }
-    // A generic match that overlaps a provider-specific one is the same secret, named less precisely.
-    if (generic.length > 0) {
-      const specific = candidates.slice();
-      const rank = (candidate: Candidate) => this.generality.get(candidate.ruleId)!;
-      for (const candidate of generic) {
-        if (specific.some((other) => overlaps(other, candidate.start, candidate.end))) continue;
-        // Generic rules rank among themselves too: Bearer <JWT> is a JWT, and a JWT under a secret-named setting is a JWT.
-        if (!generic.some((other) => rank(other) < rank(candidate) && overlaps(other, candidate.start, candidate.end))) candidates.push(candidate);
-      }
+  }
+
+  /** Adds the generic candidates no provider-specific one, nor a less generic one, overlaps. */
+  private addUnshadowed(generic: Candidate[], candidates: Candidate[]): void {
+    const specific = candidates.slice();
+    const rank = (candidate: Candidate) => this.generality.get(candidate.ruleId)!;
+    for (const candidate of generic) {
+      if (specific.some((other) => overlaps(other, candidate.start, candidate.end))) continue;
+      // Generic rules rank among themselves too: Bearer <JWT> is a JWT, and a JWT under a secret-named setting is a JWT.
+      if (!generic.some((other) => rank(other) < rank(candidate) && overlaps(other, candidate.start, candidate.end))) candidates.push(candidate);
     }
-    if (input.noDecode) return candidates;
-    const decoded = this.detectEncoded(text, hits, lines, input.origin, candidates);
-    if (decoded.length === 0) return candidates;
-    // What decoding found is the actual secret; a generic match on its encoded form says less.
-    return [...candidates.filter((c) => !this.genericRuleIds.has(c.ruleId) || !decoded.some((d) => overlaps(d, c.start, c.end))), ...decoded];
   }
 
   /** Each rule's literal starts in the ranges (flat [from, to] pairs, ascending; extended here), as ascending offsets. */
@@ -359,7 +397,9 @@ export class Detector {
       const line = text.slice(lineStart, lineEnd);
       const decoded = encoding === 'base64' ? decodeBase64Line(line) : decodeUrlLine(line);
       if (!decoded) continue;
-      for (const candidate of this.detect({ origin, text: decoded.text, noDecode: true })) {
+      const decodedHits = this.matcher.findInString(decoded.text);
+      if (decodedHits.length === 0 && this.keywordlessRules.length === 0) continue;
+      for (const candidate of this.detectHits(decoded.text, decodedHits, origin, 1, true)) {
         const span = mapToOriginal(decoded, candidate.start, candidate.end);
         if (!span) continue;
         const start = lineStart + span[0];
