@@ -340,7 +340,7 @@ function withCommonOptions(command: Command): Command {
     .option('--rules <path>', 'extra rule file or folder, added to the built-ins (repeatable)', collect, [])
     .option('--exclude <glob>', 'gitignore-style glob of paths not to scan (repeatable)', collect, [])
     .option('--max-file-size <bytes>', 'skip files larger than this (default 10MiB; k, M, G suffixes)', parseSize)
-    .option('--jobs <n>', 'threads that detect, main thread included (default: a second one for large scans)', parseJobs);
+    .option('--jobs <n>', 'threads that detect, main thread included (default: a second one for a folder or a large scan)', parseJobs);
 }
 
 async function runScan(io: CliIO, scanOptions: ScanOptions, options: CommonOptions, mode: { baselineOnly?: boolean } = {}): Promise<number> {

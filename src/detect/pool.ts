@@ -3,10 +3,11 @@
  * to pay for them, worker threads take a share of the detection, each with its own compiled rules.
  *
  * perf-probe §7: on 2 vCPUs a worker gives ~1.0× at 50 MB and 1.2-1.5× at 200 MB, because each one
- * repeats JIT warm-up, rule compilation and GC (~50-100 ms before it is productive). So by default
- * workers start only once a scan has read AUTO_THRESHOLD_BYTES or run AUTO_THRESHOLD_MS (a small
- * folder never pays for one, and on a large tree its start-up overlaps the main thread's work);
- * `--jobs N` sets the count explicitly (`--jobs 1`: main thread only). A file goes to a worker only
+ * repeats JIT warm-up, rule compilation and GC (~100-250 ms before it is productive). So a scan of a
+ * folder starts its worker first thing (start(), then useRules() once the rules are loaded), where its
+ * start-up runs beside the main thread's; a scan of named files only once it has read
+ * AUTO_THRESHOLD_BYTES or run AUTO_THRESHOLD_MS. `--jobs N` sets the count explicitly (`--jobs 1`:
+ * main thread only). A file goes to a worker only
  * while that worker has little in flight; otherwise the main thread detects it itself, which balances
  * the load without a scheduler.
  */
