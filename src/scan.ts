@@ -86,8 +86,9 @@ export async function prepareScan(options: Pick<ScanOptions, 'cwd' | 'targets' |
   const specs = [...(await loadBuiltinRules()), ...config.rules];
   for (const path of options.rulePaths ?? []) specs.push(...(await loadRuleSource(resolve(options.cwd, path), { builtin: false })));
   const disabled = new Set(config.file.disableRules ?? []);
-  const compiled = await compileRules(specs.filter((spec) => !disabled.has(spec.id)));
-  const pathRules = await compilePathRules(specs.filter((spec) => !disabled.has(spec.id)));
+  const enabled = specs.filter((spec) => !disabled.has(spec.id));
+  const compiled = await compileRules(enabled);
+  const pathRules = await compilePathRules(enabled);
   const allowlist = await Allowlist.create(config.file.allowlist, config.filepath ?? 'config');
   // CI checks are code, not patterns: their metadata joins the rules in force (for reports) unless
   // the config turns them off with `ci: false`.
