@@ -49,7 +49,7 @@ async function generateValidators() {
 async function bundle() {
   await rm(join(root, 'dist'), { recursive: true, force: true });
   await build({
-    entryPoints: { cli: join(root, 'src/cli.ts'), index: join(root, 'src/index.ts'), worker: join(root, 'src/detect/worker.ts') },
+    entryPoints: { cli: join(root, 'src/cli.ts'), early: join(root, 'src/early.ts'), index: join(root, 'src/index.ts'), worker: join(root, 'src/detect/worker.ts') },
     outdir: join(root, 'dist'),
     bundle: true,
     splitting: true,

@@ -19,7 +19,7 @@ import { decode, Detector } from './detect/detector.js';
 import { AUTO_THRESHOLD_BYTES, AUTO_THRESHOLD_MS, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
 import type { PathRules } from './detect/path-rules.js';
-import { compilePathRules, compileRules, loadBuiltinRules, loadRuleSource } from './rules/load.js';
+import { compilePathRules, compileRules, isVetted, loadBuiltinRules, loadRuleSource } from './rules/load.js';
 import { scoreFindings } from './score/score.js';
 import { newGitReport, openRepository, touchesAddedLines, type EngineChoice } from './sources/git.js';
 import { worktreeFiles, type WorktreeFile } from './sources/worktree.js';
@@ -111,7 +111,11 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
 
   // A scan of a folder is usually large enough for a worker. Started here, it boots (~100-250 ms) while
   // this thread loads the configuration and rules, instead of after the walk has found it worth one.
-  const early = options.kind === 'worktree' && options.jobs !== 1 && namesAFolder(options) ? DetectionPool.start(workerCount(options.jobs)) : undefined;
+  // The launcher may have started one even sooner, before the CLI loaded (src/early.ts).
+  const startedEarly = DetectionPool.takeEarly();
+  const wantsWorker = options.kind === 'worktree' && options.jobs !== 1 && namesAFolder(options);
+  if (startedEarly && !wantsWorker) void startedEarly.close();
+  const early = wantsWorker ? (startedEarly ?? DetectionPool.start(workerCount(options.jobs))) : undefined;
   let prepared: ScanSetup;
   try {
     prepared = await (setup ?? prepareScan(options));
@@ -184,7 +188,10 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     let pool: DetectionPool | undefined;
     if (early && jobs === 1) await early.close();
     else if (early) {
-      early.useRules(detector.rules.map((rule) => rule.spec));
+      early.useRules(
+        detector.rules.map((rule) => rule.spec),
+        detector.rules.map((rule) => isVetted(rule.spec)),
+      );
       pool = early;
     }
     // A file this thread will detect itself is read into one reused buffer; not one a worker may take
@@ -246,7 +253,11 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
       }
       if (!poolConsidered && (jobs !== undefined ? jobs > 1 : stats.bytesScanned >= AUTO_THRESHOLD_BYTES || performance.now() - started >= AUTO_THRESHOLD_MS)) {
         poolConsidered = true;
-        pool = DetectionPool.create(detector.rules.map((rule) => rule.spec), workerCount(jobs));
+        pool = DetectionPool.create(
+          detector.rules.map((rule) => rule.spec),
+          detector.rules.map((rule) => isVetted(rule.spec)),
+          workerCount(jobs),
+        );
       }
       // The pool takes the bytes (they move to the worker without a copy): read the size first.
       const size = file.bytes.length;

@@ -15,7 +15,6 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isVetted } from '../rules/load.js';
 import type { Candidate, ChunkOrigin, OccurrenceSource, RuleSpec } from '../types.js';
 
 export interface WorkerRequest {
@@ -105,9 +104,24 @@ export class DetectionPool {
 
   private constructor(private readonly lanes: Lane[]) {}
 
-  static create(rules: readonly RuleSpec[], workers: number): DetectionPool | undefined {
+  /** `vetted[i]`: whether rules[i] is built in and runs on V8 (rules/load.ts isVetted); others run on re2js. */
+  static create(rules: readonly RuleSpec[], vetted: readonly boolean[], workers: number): DetectionPool | undefined {
     const pool = DetectionPool.start(workers);
-    pool?.useRules(rules);
+    pool?.useRules(rules, vetted);
+    return pool;
+  }
+
+  /**
+   * start(), called by the launcher (src/early.ts) before the CLI's own modules load, for a scan that
+   * will likely want a worker: the scan takes it with takeEarly(), or closes it.
+   */
+  static startEarly(workers: number): void {
+    earlyPool ??= DetectionPool.start(workers);
+  }
+
+  static takeEarly(): DetectionPool | undefined {
+    const pool = earlyPool;
+    earlyPool = undefined;
     return pool;
   }
 
@@ -167,8 +181,8 @@ export class DetectionPool {
   }
 
   /** The rules to detect with: each worker compiles them and then says it is ready. */
-  useRules(rules: readonly RuleSpec[]): void {
-    const message: RulesMessage = { rules: [...rules], vetted: rules.map(isVetted) };
+  useRules(rules: readonly RuleSpec[], vetted: readonly boolean[]): void {
+    const message: RulesMessage = { rules: [...rules], vetted: [...vetted] };
     for (const lane of this.lanes) {
       lane.worker.ref();
       lane.worker.postMessage(message);
@@ -272,6 +286,9 @@ function sendWhatFits(lane: Lane): void {
     send(lane, count, bytes);
   }
 }
+
+/** A pool the launcher started before the CLI loaded, until a scan takes it. */
+let earlyPool: DetectionPool | undefined;
 
 /** Every pool not yet closed. */
 const openPools = new Set<DetectionPool>();

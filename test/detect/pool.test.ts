@@ -3,13 +3,14 @@ import { DetectionPool, MAX_BYTES_IN_FLIGHT_PER_WORKER, workerCount } from '../.
 import { testRule } from '../helpers/rules.js';
 import { createFaker } from '../helpers/fake-secrets.js';
 import { tempTree } from '../helpers/tmp.js';
+import { isVetted } from '../../src/rules/load.js';
 
 const SECRET = `acme_${createFaker(2).make('alnum:16')}`;
 
 describe('DetectionPool', () => {
   it('detects in worker threads, with the same candidates as the main thread, and user rules on re2js', async () => {
     const rules = [testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' }), testRule({ id: 're2-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' }, false)];
-    const pool = DetectionPool.create(rules, 2);
+    const pool = DetectionPool.create(rules, rules.map(isVetted), 2);
     expect(pool, 'dist/worker.js must exist: run `npm run build`').toBeDefined();
     try {
       const submitted = pool!.trySubmit({ path: 'a.ts', source: 'worktree' }, Buffer.from(`x\n  k = "${SECRET}"\n`));
@@ -25,7 +26,7 @@ describe('DetectionPool', () => {
   });
 
   it('turns files away when every worker is full, so the main thread takes them', async () => {
-    const pool = DetectionPool.create([testRule({ id: 'r', keywords: ['x'], pattern: 'x' })], 1)!;
+    const pool = DetectionPool.create([testRule({ id: 'r', keywords: ['x'], pattern: 'x' })], [true], 1)!;
     try {
       const big = Buffer.alloc(MAX_BYTES_IN_FLIGHT_PER_WORKER + 1, 0x61);
       const first = pool.trySubmit({ path: 'big', source: 'worktree' }, big);
@@ -39,7 +40,7 @@ describe('DetectionPool', () => {
   });
 
   it('settles every file of a burst of small ones, sent in batches while the worker is busy', async () => {
-    const pool = DetectionPool.create([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], 1)!;
+    const pool = DetectionPool.create([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], [true], 1)!;
     try {
       const submitted = Array.from({ length: 300 }, (_, i) => pool.trySubmit({ path: `f${i}.ts`, source: 'worktree' }, Buffer.from(i % 3 === 0 ? `k = "${SECRET}"\n` : `nothing ${i}\n`)));
       expect(submitted.every((promise) => promise !== undefined)).toBe(true);
@@ -51,7 +52,7 @@ describe('DetectionPool', () => {
   });
 
   it('hands files not yet sent to a worker back to the main thread when the walk ends', async () => {
-    const pool = DetectionPool.create([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], 1)!;
+    const pool = DetectionPool.create([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], [true], 1)!;
     try {
       // Once the worker has answered a file it has started, and files are sent to it.
       await pool.trySubmit({ path: 'first.ts', source: 'worktree' }, Buffer.from('nothing'));
@@ -78,7 +79,7 @@ describe('DetectionPool', () => {
   });
 
   it('sends nothing to a worker that is still starting: the main thread can take every file back', async () => {
-    const pool = DetectionPool.create([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], 1)!;
+    const pool = DetectionPool.create([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], [true], 1)!;
     try {
       const submitted = Array.from({ length: 5 }, (_, i) => pool.trySubmit({ path: `f${i}.ts`, source: 'worktree' }, Buffer.from(`k = "${SECRET}"\n`)));
       const takenBack: string[] = [];
@@ -96,7 +97,7 @@ describe('DetectionPool', () => {
   it('boots workers before it has rules, detects once it gets them, and closes unused', async () => {
     const started = DetectionPool.start(1)!;
     await new Promise((resolve) => setTimeout(resolve, 50));
-    started.useRules([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })]);
+    started.useRules([testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })], [true]);
     try {
       const candidates = await started.trySubmit({ path: 'late.ts', source: 'worktree' }, Buffer.from(`k = "${SECRET}"\n`))!;
       expect(candidates.map((c) => [c.ruleId, c.secret, c.origin.path])).toEqual([['v8-rule', SECRET, 'late.ts']]);
