@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEarly } from '../src/early.js';
 import { DetectionPool } from '../src/detect/pool.js';
 import { prepareScan, scan } from '../src/scan.js';
-import { tempTree } from './helpers/tmp.js';
+import { runScript, tempTree } from './helpers/tmp.js';
 
 afterEach(async () => {
   await DetectionPool.takeEarly()?.close();
@@ -49,17 +49,10 @@ describe('startEarly', () => {
 
 describe('limitYoungGeneration', () => {
   it('stops the young generation growing past its cap, in a process of its own (V8 flags are per process)', async () => {
-    const { spawnSync } = await import('node:child_process');
-    const { writeFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const script = join(await tempTree(), 'grow.mts');
-    const early = new URL('../src/early.ts', import.meta.url).href;
     // Objects that survive a few scavenges each, as a scan's in-flight state does: V8 grows the young
     // generation for them unless stopped.
-    await writeFile(
-      script,
-      `import v8 from 'node:v8';
-import { limitYoungGeneration } from ${JSON.stringify(early)};
+    const source = `import v8 from 'node:v8';
+import { limitYoungGeneration } from '{{src}}early.ts';
 if (process.argv[2] === 'limit') limitYoungGeneration(4 * 1024 * 1024, 1);
 const newSpace = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')!.space_size;
 let largest = 0;
@@ -71,11 +64,9 @@ for (let round = 0; round < 300; round++) {
   await new Promise((resolve) => setTimeout(resolve, 1));
 }
 console.log(largest);
-`,
-    );
-    const run = (mode: string) => Number(spawnSync(process.execPath, ['--import', 'tsx', script, mode], { encoding: 'utf8', timeout: 60_000 }).stdout.trim());
-    const free = run('free');
-    const limited = run('limit');
+`;
+    const free = Number((await runScript(source, ['free'])).stdout.trim());
+    const limited = Number((await runScript(source, ['limit'])).stdout.trim());
     expect(free).toBeGreaterThan(8 * 1024 * 1024);
     // Checked between rounds here: it may double once more before the check sees it.
     expect(limited).toBeLessThanOrEqual(8 * 1024 * 1024);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DetectionPool, MAX_BYTES_IN_FLIGHT_PER_WORKER, workerCount } from '../../src/detect/pool.js';
 import { testRule } from '../helpers/rules.js';
 import { createFaker } from '../helpers/fake-secrets.js';
-import { tempTree } from '../helpers/tmp.js';
+import { runScript } from '../helpers/tmp.js';
 import { isVetted } from '../../src/rules/load.js';
 
 const SECRET = `acme_${createFaker(2).make('alnum:16')}`;
@@ -109,13 +109,7 @@ describe('DetectionPool', () => {
   });
 
   it('does not keep a process alive with workers that never got rules', async () => {
-    const { spawnSync } = await import('node:child_process');
-    const { writeFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const script = join(await tempTree(), 'start.mts');
-    const poolModule = new URL('../../src/detect/pool.ts', import.meta.url).href;
-    await writeFile(script, `import { DetectionPool } from ${JSON.stringify(poolModule)};\nDetectionPool.start(1);\nconsole.log('started');\n`);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 15_000 });
+    const child = await runScript(`import { DetectionPool } from '{{src}}detect/pool.ts';\nDetectionPool.start(1);\nconsole.log('started');\n`, [], 15_000);
     expect(child.stdout.trim()).toBe('started');
     expect(child.signal).toBeNull();
     expect(child.status).toBe(0);
