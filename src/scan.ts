@@ -186,12 +186,12 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
     const onlyPaths = options.kind === 'ci' ? couldBeCiConfig : undefined;
     const jobs = options.jobs ?? config.file.jobs;
     let pool: DetectionPool | undefined;
+    // What a worker is given to detect with: the rules in force, and which run on V8 (the built-in ones).
+    const workerRules = detector.rules.map((rule) => rule.spec);
+    const workerRulesVetted = workerRules.map(isVetted);
     if (early && jobs === 1) await early.close();
     else if (early) {
-      early.useRules(
-        detector.rules.map((rule) => rule.spec),
-        detector.rules.map((rule) => isVetted(rule.spec)),
-      );
+      early.useRules(workerRules, workerRulesVetted);
       pool = early;
     }
     // A file this thread will detect itself is read into one reused buffer; not one a worker may take
@@ -253,11 +253,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
       }
       if (!poolConsidered && (jobs !== undefined ? jobs > 1 : stats.bytesScanned >= AUTO_THRESHOLD_BYTES || performance.now() - started >= AUTO_THRESHOLD_MS)) {
         poolConsidered = true;
-        pool = DetectionPool.create(
-          detector.rules.map((rule) => rule.spec),
-          detector.rules.map((rule) => isVetted(rule.spec)),
-          workerCount(jobs),
-        );
+        pool = DetectionPool.create(workerRules, workerRulesVetted, workerCount(jobs));
       }
       // The pool takes the bytes (they move to the worker without a copy): read the size first.
       const size = file.bytes.length;
