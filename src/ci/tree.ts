@@ -10,6 +10,7 @@
  * each node once (a billion-laughs file costs one visit per distinct node).
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
+import { firstLine } from '../util/quote.js';
 
 export interface Scalar {
   kind: 'scalar';
@@ -327,9 +328,6 @@ function tagOf(node: YamlNode): { tag?: string } {
   return node.tag ? { tag: node.tag } : {};
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.trim();
-}
 
 // ---------------------------------------------------------------------------------------------------- JSON
 

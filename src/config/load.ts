@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { validateConfig } from '../generated/schema-validators.js';
 import { loadRuleSource, ruleFromObject } from '../rules/load.js';
 import type { RuleSpec, Severity } from '../types.js';
+import { firstLine } from '../util/quote.js';
 import { describeSchemaErrors } from '../util/schema-errors.js';
 
 export class ConfigError extends Error {}
@@ -130,7 +131,7 @@ function describeParseError(error: unknown): string {
   if (typeof reason === 'string' && mark) return `YAML syntax error at line ${mark.line + 1}, column ${mark.column + 1}: ${reason}; fix the file or run "secretscan init" for a fresh one`;
   const text = String(message ?? error);
   if (text.startsWith('JSON Error')) return 'not valid JSON (a missing or extra comma, quote or bracket?); fix the file or run "secretscan init" for a fresh one';
-  return text.split('\n')[0]!;
+  return firstLine(text);
 }
 
 /** JavaScript configs are code: they can build anything, and whoever runs secretscan chose to run them. */

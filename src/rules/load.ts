@@ -13,6 +13,7 @@ import { KeywordMatcher, usePrebuiltMatcher } from '../detect/prefilter.js';
 import { useKnownStarts } from '../detect/starts.js';
 import { validateRule, validateRuleFile } from '../generated/schema-validators.js';
 import type { RuleSpec } from '../types.js';
+import { firstLine } from '../util/quote.js';
 import { describeSchemaErrors } from '../util/schema-errors.js';
 
 export class RuleLoadError extends Error {}
@@ -51,8 +52,7 @@ export async function loadRuleFile(path: string, options: RuleSourceOptions): Pr
     // yaml is loaded only when a YAML rule file is read: built-in rules come precompiled as JSON.
     document = path.endsWith('.json') ? JSON.parse(text) : (await loadYamlParser())(text);
   } catch (error) {
-    const firstLine = String((error as Error).message).split('\n')[0];
-    throw new RuleLoadError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${firstLine}`);
+    throw new RuleLoadError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${firstLine(String((error as Error).message))}`);
   }
   if (!validateRuleFile(document)) {
     throw new RuleLoadError(`${path}: a rule file needs a top-level "rules:" list (${describeSchemaErrors(validateRuleFile.errors)})`);

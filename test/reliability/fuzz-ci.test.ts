@@ -170,6 +170,15 @@ describe('regressions', () => {
     const growth = linearGrowth((n) => expect(checked('.github/workflows/ci.yml', texts.get(n)!).errors).toEqual([]), 1500);
     expect(growth.linear, JSON.stringify(growth)).toBe(true);
   });
+
+  it('regression: a parse error that quotes a lone CR is still one line (npm run fuzz, seed 1569569423)', () => {
+    // yaml's message quotes the bad token, `\r>` here; the first line was cut at LF only.
+    for (const path of PATHS) {
+      for (const text of ['>+\r>', 'on: push\r\njobs: [\r', 'a: "\r\u2028\r']) {
+        for (const error of checked(path, text).errors) expect(error.message).not.toMatch(/[\r\n\u2028\u2029]/);
+      }
+    }
+  });
 });
 
 describe('CI files through a whole scan', () => {
