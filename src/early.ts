@@ -1,32 +1,60 @@
 /**
- * What the launcher (bin/secretscan.js) does before it loads the CLI: for a `scan`, start the detection
- * worker, whose own start-up (~100-250 ms) then runs while this thread loads the CLI's modules and
- * reads the configuration and rules, on a core that would otherwise wait. The scan takes the worker
- * (DetectionPool.takeEarly) if it scans a folder, and closes it otherwise; until then it does not keep
- * the process alive, so a usage error or `--help` exits as before. Kept apart from cli.ts, which takes
- * ~40-60 ms to load, and light: only the pool and Node's worker_threads.
+ * What the launcher (bin/secretscan.js) does before it loads the CLI: for a `scan` of a folder, start
+ * the detection worker, whose own start-up (~100-250 ms) then runs while this thread loads the CLI's
+ * modules and reads the configuration and rules, on a core that would otherwise wait. The scan takes
+ * the worker (DetectionPool.takeEarly), or closes it (a config with `jobs: 1`); until then it does not
+ * keep the process alive, so a usage error or `--help` exits as before. Kept apart from cli.ts, which
+ * takes ~40-60 ms to load, and light: only the pool and Node's worker_threads.
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import v8 from 'node:v8';
 import { DetectionPool, workerCount } from './detect/pool.js';
 
-export function startEarly(args: readonly string[]): void {
+export function startEarly(args: readonly string[], cwd = process.cwd()): void {
   if (args[0] !== 'scan') return;
-  const jobs = jobsArgument(args);
+  const { jobs, targets } = scanArguments(args.slice(1));
   if (jobs === 1 || jobs === null) return;
+  // A scan of files has no use for it (the bench's cold start, a hook on named files): only a folder.
+  if (!(targets.length === 0 ? ['.'] : targets).some((target) => isFolder(resolve(cwd, target)))) return;
   DetectionPool.startEarly(workerCount(jobs));
 }
 
-/** The --jobs value on the command line: undefined when absent, null when not a positive integer (the CLI reports it). */
-function jobsArgument(args: readonly string[]): number | undefined | null {
-  let value: string | undefined;
-  for (let i = 1; i < args.length; i++) {
+/**
+ * The options of `secretscan scan` that take a value (cli.ts): their values are not targets. A test
+ * compares this list with the command's help, so a new option cannot be forgotten here.
+ */
+export const SCAN_OPTIONS_WITH_VALUES = ['-f', '--format', '--baseline', '-o', '--output', '-c', '--config', '--fail-on', '--min-severity', '--rules', '--exclude', '--max-file-size', '--jobs'];
+
+/**
+ * The targets and the --jobs value of a scan's arguments: jobs undefined when absent, null when not a
+ * positive integer (the CLI reports it).
+ */
+function scanArguments(args: readonly string[]): { jobs: number | undefined | null; targets: string[] } {
+  let jobs: string | undefined;
+  const targets: string[] = [];
+  for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--') break;
-    if (arg === '--jobs') value = args[++i];
-    else if (arg.startsWith('--jobs=')) value = arg.slice('--jobs='.length);
+    if (arg === '--') {
+      targets.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') targets.push(arg);
+    else if (arg.startsWith('--jobs=')) jobs = arg.slice('--jobs='.length);
+    else if (SCAN_OPTIONS_WITH_VALUES.includes(arg)) {
+      if (arg === '--jobs') jobs = args[i + 1];
+      i++;
+    }
   }
-  if (value === undefined) return undefined;
-  return /^[1-9][0-9]*$/.test(value) ? Number(value) : null;
+  return { jobs: jobs === undefined ? undefined : /^[1-9][0-9]*$/.test(jobs) ? Number(jobs) : null, targets };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -3,7 +3,8 @@
  * CLI loads, and that a scan takes it or closes it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEarly } from '../src/early.js';
+import { SCAN_OPTIONS_WITH_VALUES, startEarly } from '../src/early.js';
+import { runCli } from './helpers/cli.js';
 import { DetectionPool } from '../src/detect/pool.js';
 import { prepareScan, scan } from '../src/scan.js';
 import { runScript, tempTree } from './helpers/tmp.js';
@@ -13,11 +14,18 @@ afterEach(async () => {
 });
 
 describe('startEarly', () => {
+  const repo = new URL('..', import.meta.url).pathname;
   it.each([
     [['scan'], true],
     [['scan', 'src', '--format', 'json'], true],
     [['scan', '--jobs', '2', '.'], true],
     [['scan', '--jobs=3'], true],
+    [['scan', '--', 'src'], true],
+    [['scan', 'package.json', 'src'], true],
+    [['scan', 'package.json'], false],
+    [['scan', '-o', 'src', 'package.json'], false],
+    [['scan', '--exclude', 'src', 'README.md'], false],
+    [['scan', 'no-such-folder'], false],
     [['scan', '--jobs', '1', '.'], false],
     [['scan', '--jobs=1'], false],
     [['scan', '--jobs', 'zero'], false],
@@ -26,21 +34,31 @@ describe('startEarly', () => {
     [['stdin'], false],
     [[], false],
   ])('%j starts a worker: %s', async (args, starts) => {
-    startEarly(args);
+    startEarly(args, repo);
     const pool = DetectionPool.takeEarly();
     expect(pool !== undefined).toBe(starts);
     await pool?.close();
   });
 
+  it('knows every option of scan that takes a value (their values are not targets)', async () => {
+    const { stdout } = await runCli(['scan', '--help'], { cwd: repo });
+    const withValues = [...stdout.matchAll(/^\s+(?:(-\w), )?(--[\w-]+) <\w+>/gm)].flatMap(([, short, long]) => (short ? [short, long!] : [long!]));
+    expect(withValues.length).toBeGreaterThan(5);
+    expect([...SCAN_OPTIONS_WITH_VALUES].sort()).toEqual(withValues.sort());
+  });
+
   it('a folder scan takes the worker started early; a file scan closes it', async () => {
     const root = await tempTree({ 'a.env': 'NOTHING=here\n', 'b/c.txt': 'plain\n' });
-    startEarly(['scan', root]);
+    startEarly(['scan', root], root);
     const setup = await prepareScan({ cwd: root });
     const result = await scan({ kind: 'worktree', cwd: root, targets: [root] }, setup);
     expect(result.stats.filesScanned).toBe(2);
     expect(DetectionPool.takeEarly()).toBeUndefined();
 
-    startEarly(['scan', 'a.env']);
+    // A file scan does not start one; one started anyway (a folder named elsewhere) is closed.
+    startEarly(['scan', 'a.env'], root);
+    expect(DetectionPool.takeEarly()).toBeUndefined();
+    startEarly(['scan', root], root);
     const single = await scan({ kind: 'worktree', cwd: root, targets: ['a.env'] }, setup);
     expect(single.stats.filesScanned).toBe(1);
     expect(DetectionPool.takeEarly()).toBeUndefined();
