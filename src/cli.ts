@@ -27,6 +27,7 @@ import { ScanInterrupted, interruptSources } from './sources/interrupt.js';
 import { expandTargets, TargetPatternError } from './sources/targets.js';
 import { terminateAllPools } from './detect/pool.js';
 import { preferQuickRegexCompile } from './detect/regex.js';
+import { firstLine } from './util/quote.js';
 import { SEVERITIES, type RuleSpec, type ScanKind, type ScanResult, type Severity } from './types.js';
 import { ruleSeverity } from './score/score.js';
 
@@ -103,7 +104,7 @@ export async function run(argv: string[], ioOverrides: Partial<CliIO> = {}): Pro
     if (error instanceof ScanInterrupted || interrupt.signal !== undefined) return interrupt.stopped(error instanceof ScanInterrupted ? error.signal : undefined);
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-      const message = error.message.replace(/^error: /, '').split('\n')[0];
+      const message = firstLine(error.message.replace(/^error: /, ''));
       io.stderr.write(`secretscan: ${message}; run "secretscan --help" for usage\n`);
       return 2;
     }

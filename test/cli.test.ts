@@ -402,6 +402,14 @@ describe('secretscan git', () => {
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
+  it('exits 2 with one line for an option value holding a carriage return', async () => {
+    const root = await tempTree({ 'a.txt': 'x\n' });
+    const { code, stderr } = await cli(['scan', '--format', 'a\rb', '.'], { cwd: root });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^secretscan: .*; run "secretscan --help" for usage\n$/);
+    expect(stderr.trimEnd()).not.toMatch(/[\r\n]/);
+  });
+
   it('exits 2 with one line outside a repository', async () => {
     const root = await tempTree({ 'a.txt': 'x\n' });
     const { code, stderr } = await cli(['git'], { cwd: root });
