@@ -6,17 +6,16 @@
  * keep the process alive, so a usage error or `--help` exits as before. Kept apart from cli.ts, which
  * takes ~40-60 ms to load, and light: only the pool and Node's worker_threads.
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import v8 from 'node:v8';
 import { DetectionPool, workerCount } from './detect/pool.js';
+import { namesAFolder } from './util/folders.js';
 
 export function startEarly(args: readonly string[], cwd = process.cwd()): void {
   if (args[0] !== 'scan') return;
   const { jobs, targets } = scanArguments(args.slice(1));
   if (jobs === 1 || jobs === null) return;
   // A scan of files has no use for it (the bench's cold start, a hook on named files): only a folder.
-  if (!(targets.length === 0 ? ['.'] : targets).some((target) => isFolder(resolve(cwd, target)))) return;
+  if (!namesAFolder(targets, cwd)) return;
   DetectionPool.startEarly(workerCount(jobs));
 }
 
@@ -47,14 +46,6 @@ function scanArguments(args: readonly string[]): { jobs: number | undefined | nu
     }
   }
   return { jobs: jobs === undefined ? undefined : /^[1-9][0-9]*$/.test(jobs) ? Number(jobs) : null, targets };
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -15,7 +15,7 @@ import { loadConfig, type ResolvedConfig } from './config/load.js';
 import { couldBeCiConfig, ciPlatformOf, hasContentMarker, type CiPlatform } from './ci/files.js';
 import { ciRuleSpecs } from './ci/rules.js';
 import { CiHistory, GitlabIncludes } from './ci/versions.js';
-import { decode, Detector } from './detect/detector.js';
+import { decode, Detector, hasUtf16Bom } from './detect/detector.js';
 import { AUTO_THRESHOLD_BYTES, AUTO_THRESHOLD_MS, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
 import type { PathRules } from './detect/path-rules.js';
@@ -23,6 +23,7 @@ import { compilePathRules, compileRules, isVetted, loadBuiltinRules, loadRuleSou
 import { scoreFindings } from './score/score.js';
 import { newGitReport, openRepository, touchesAddedLines, type EngineChoice } from './sources/git.js';
 import { worktreeFiles, type WorktreeFile } from './sources/worktree.js';
+import { namesAFolder } from './util/folders.js';
 import { Allowlist } from './suppress/allowlist.js';
 import { applyBaseline, type Baseline } from './suppress/baseline.js';
 import { suppress } from './suppress/suppress.js';
@@ -113,7 +114,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   // this thread loads the configuration and rules, instead of after the walk has found it worth one.
   // The launcher may have started one even sooner, before the CLI loaded (src/early.ts).
   const startedEarly = DetectionPool.takeEarly();
-  const wantsWorker = options.kind === 'worktree' && options.jobs !== 1 && namesAFolder(options);
+  const wantsWorker = options.kind === 'worktree' && options.jobs !== 1 && namesAFolder(options.targets ?? [], options.cwd);
   if (startedEarly && !wantsWorker) void startedEarly.close();
   const early = wantsWorker ? (startedEarly ?? DetectionPool.start(workerCount(options.jobs))) : undefined;
   let prepared: ScanSetup;
@@ -405,16 +406,12 @@ function sniffCiPlatform(file: { path: string; bytes: Uint8Array }, report: { er
     const head = file.bytes.subarray(0, CI_SNIFF_BYTES);
     // Without a content marker in its bytes, a file is CI configuration by its path or not at all: most
     // candidates (any YAML or JSON file) are settled here, undecoded. UTF-16 is decoded to be looked at.
-    if (!startsWithUtf16Bom(head) && !hasContentMarker(head)) return ciPlatformOf(file.path);
+    if (!hasUtf16Bom(head) && !hasContentMarker(head)) return ciPlatformOf(file.path);
     return ciPlatformOf(file.path, decode(head).text);
   } catch (error) {
     report.errors.push({ path: file.path, message: `detection failed: ${(error as Error).message}; skipped` });
     return null;
   }
-}
-
-function startsWithUtf16Bom(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
 
 async function checkCiFile(
@@ -450,18 +447,6 @@ function readIfFile(path: string): Uint8Array | undefined {
   } catch {
     return undefined; // gone since the walk: nothing to check
   }
-}
-
-/** Whether a worktree scan's targets (default: the working directory) include a folder. */
-function namesAFolder(options: Pick<ScanOptions, 'cwd' | 'targets'>): boolean {
-  const targets = options.targets?.length ? options.targets : ['.'];
-  return targets.some((target) => {
-    try {
-      return statSync(resolve(options.cwd, target)).isDirectory();
-    } catch {
-      return false; // reported by the source
-    }
-  });
 }
 
 /** One folder scanned: paths are relative to it. Otherwise relative to the working directory. */

@@ -465,7 +465,8 @@ function ascending(a: number, b: number): number {
   return a - b;
 }
 
-function hasUtf16Bom(bytes: Uint8Array): boolean {
+/** UTF-16 text, by its byte-order mark: ASCII keywords are not visible in its bytes. */
+export function hasUtf16Bom(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
 

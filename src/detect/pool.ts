@@ -71,8 +71,7 @@ interface Lane {
   pending: Map<number, Pending>;
   /** Bytes sent or waiting in `open`. */
   bytesInFlight: number;
-  /** Batches sent and not yet answered, and their bytes. */
-  batchesSent: number;
+  /** The bytes of each batch sent and not yet answered, oldest first. */
   bytesSent: number[];
   /** Files waiting for the next send. */
   open: WorkerRequest[];
@@ -137,14 +136,13 @@ export class DetectionPool {
       // A young generation of 16 MiB, not V8's default 48: the worker's objects are short-lived
       // (one file's text, hits and windows), and on a 2 GiB tree the larger one was ~30 MiB of peak RSS.
       const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-      const lane: Lane = { worker, pending: new Map(), bytesInFlight: 0, batchesSent: 0, bytesSent: [], open: [], openBytes: 0, alive: true, ready: false };
+      const lane: Lane = { worker, pending: new Map(), bytesInFlight: 0, bytesSent: [], open: [], openBytes: 0, alive: true, ready: false };
       worker.on('message', (message: WorkerReply[] | { ready: true }) => {
         if (!Array.isArray(message)) {
           lane.ready = true;
           if (lane.alive) sendWhatFits(lane);
           return;
         }
-        lane.batchesSent--;
         lane.bytesSent.shift();
         for (const reply of message) {
           const request = lane.pending.get(reply.id);
@@ -203,7 +201,7 @@ export class DetectionPool {
       lane.bytesInFlight += bytes.byteLength;
       lane.open.push({ id, path: origin.path, source: origin.source, bytes });
       lane.openBytes += bytes.byteLength;
-      if (lane.ready && (lane.batchesSent === 0 || lane.openBytes >= BATCH_BYTES || lane.open.length >= BATCH_FILES)) sendWhatFits(lane);
+      if (lane.ready && (lane.bytesSent.length === 0 || lane.openBytes >= BATCH_BYTES || lane.open.length >= BATCH_FILES)) sendWhatFits(lane);
     });
   }
 
@@ -266,7 +264,6 @@ function send(lane: Lane, count: number, bytes: number): void {
     if (file.byteOffset === 0 && file.byteLength === file.buffer.byteLength && file.buffer instanceof ArrayBuffer) movable.add(file.buffer);
   }
   lane.worker.postMessage(batch, [...movable]);
-  lane.batchesSent++;
   lane.bytesSent.push(bytes);
   lane.openBytes -= bytes;
 }
@@ -279,7 +276,7 @@ function send(lane: Lane, count: number, bytes: number): void {
 function sendWhatFits(lane: Lane): void {
   while (lane.open.length > 0) {
     const sent = lane.bytesSent.reduce((sum, bytes) => sum + bytes, 0);
-    if (lane.batchesSent > 0 && sent >= MAX_BYTES_SENT) return;
+    if (lane.bytesSent.length > 0 && sent >= MAX_BYTES_SENT) return;
     let count = 0;
     let bytes = 0;
     while (count < lane.open.length && count < BATCH_FILES && bytes < BATCH_BYTES) bytes += lane.open[count++]!.bytes.byteLength;

@@ -96,7 +96,7 @@ export async function* worktreeFiles(options: WorktreeOptions, report: WorktreeR
     }
     if (info.isDirectory()) {
       const ignores = new IgnoreTree(target, options.root, options.exclude);
-      for await (const found of walk(target, ignores, report, options.root)) {
+      for (const found of walk(target, ignores, report, options.root)) {
         await pause();
         const file = readOne(found.abs, found.fsPath, options, report);
         if (file) yield file;
@@ -131,7 +131,7 @@ interface Entry {
  * read. Here every name is kept: a name that is not UTF-8 is opened by its bytes and reported with
  * `\xNN` escapes for the bytes that are not (as a shell's $'…' would write it).
  */
-async function* walk(dir: string, ignores: IgnoreTree, report: WorktreeReport, root: string): AsyncGenerator<FoundFile> {
+function* walk(dir: string, ignores: IgnoreTree, report: WorktreeReport, root: string): Generator<FoundFile> {
   const pending: FoundFile[] = [{ abs: dir, fsPath: dir }];
   while (pending.length > 0) {
     const folder = pending.pop()!;
