@@ -23,6 +23,7 @@ import { compilePathRules, compileRules, isVetted, loadBuiltinRules, loadRuleSou
 import { scoreFindings } from './score/score.js';
 import { newGitReport, openRepository, touchesAddedLines, type EngineChoice } from './sources/git.js';
 import { worktreeFiles, type WorktreeFile } from './sources/worktree.js';
+import { monotonicMs } from './util/clock.js';
 import { namesAFolder } from './util/folders.js';
 import { Allowlist } from './suppress/allowlist.js';
 import { applyBaseline, type Baseline } from './suppress/baseline.js';
@@ -99,7 +100,7 @@ export async function prepareScan(options: Pick<ScanOptions, 'cwd' | 'targets' |
 
 /** `setup` may still be loading: a staged scan starts git first and waits for it after (the hook path). */
 export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<ScanSetup>): Promise<ScanResult> {
-  const started = performance.now();
+  const started = monotonicMs();
   const isGit = options.kind === 'git' || options.kind === 'staged';
   // Counters, errors and notices the sources fill in as they go.
   const sourceReport = newGitReport();
@@ -252,7 +253,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
         }
         return;
       }
-      if (!poolConsidered && (jobs !== undefined ? jobs > 1 : stats.bytesScanned >= AUTO_THRESHOLD_BYTES || performance.now() - started >= AUTO_THRESHOLD_MS)) {
+      if (!poolConsidered && (jobs !== undefined ? jobs > 1 : stats.bytesScanned >= AUTO_THRESHOLD_BYTES || monotonicMs() - started >= AUTO_THRESHOLD_MS)) {
         poolConsidered = true;
         pool = DetectionPool.create(workerRules, workerRulesVetted, workerCount(jobs));
       }
@@ -331,7 +332,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
   // 5. score, then a deterministic order: severity, path, line
   const findings = scoreFindings(located).map(sortOccurrences).sort(compareFindings);
 
-  stats.durationMs = Math.round(performance.now() - started);
+  stats.durationMs = Math.round(monotonicMs() - started);
   return {
     stats,
     findings,

@@ -19,6 +19,7 @@ import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import createIgnore, { type Ignore } from 'ignore';
 import type { ScanError, SkippedCounts } from '../types.js';
 import { interruptCheck } from './interrupt.js';
+import { monotonicMs } from '../util/clock.js';
 
 export interface WorktreeOptions {
   /** Absolute files or folders to scan. */
@@ -76,11 +77,11 @@ export async function* worktreeFiles(options: WorktreeOptions, report: WorktreeR
   const checkInterrupted = interruptCheck();
   // Reads are synchronous and a folder of many small files is listed once, so without this a scan
   // could run to its end without the event loop turning once: a SIGINT would wait for the whole scan.
-  let lastYield = performance.now();
+  let lastYield = monotonicMs();
   const pause = async () => {
-    if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+    if (monotonicMs() - lastYield >= YIELD_EVERY_MS) {
       await new Promise((resolve) => setImmediate(resolve));
-      lastYield = performance.now();
+      lastYield = monotonicMs();
     }
     checkInterrupted();
   };
