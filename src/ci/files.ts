@@ -123,12 +123,16 @@ const MAYBE_BY_PATH = /\.(?:ya?ml|json)$|jenkinsfile/i;
  * The literals every content pattern above needs (MCP_CONTENT, TEKTON_CONTENT, ARGO_CONTENT), as bytes:
  * a file without any of them is not CI configuration by content, and need not be decoded to tell.
  */
-const CONTENT_MARKERS = ['mcpServers', 'mcp_servers', 'context_servers', 'tekton.dev/', 'argoproj.io/'].map((marker) => Buffer.from(marker));
+const CONTENT_MARKERS = ['mcpServers', 'mcp_servers', 'context_servers', 'tekton.dev/', 'argoproj.io/'];
+const ANY_CONTENT_MARKER = new RegExp(CONTENT_MARKERS.map((marker) => marker.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
 
-/** Whether raw bytes hold a content marker. Not for UTF-16 text, whose bytes interleave NULs: decode that first. */
+/**
+ * Whether raw bytes hold a content marker. Not for UTF-16 text, whose bytes interleave NULs: decode that
+ * first. The markers are ASCII, so one regex over the bytes read as latin1 finds them: on the bench
+ * tree's ~3,600 JSON and YAML files that took ~0.7x the time of five Buffer.includes passes.
+ */
 export function hasContentMarker(bytes: Uint8Array): boolean {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return CONTENT_MARKERS.some((marker) => buffer.includes(marker));
+  return ANY_CONTENT_MARKER.test(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
 }
 
 /** True for CI/CD pipeline definitions known by path (not agent configs): scoring's "in CI config". */

@@ -4,7 +4,7 @@
  * only by content).
  */
 import { describe, expect, it } from 'vitest';
-import { ciPlatformOf, couldBeCiConfig, globMatches, isAgentConfigPath, isCiConfigPath, syntaxOf, type CiPlatform } from '../../src/ci/files.js';
+import { ciPlatformOf, couldBeCiConfig, globMatches, hasContentMarker, isAgentConfigPath, isCiConfigPath, syntaxOf, type CiPlatform } from '../../src/ci/files.js';
 
 const BY_PATH: [string, CiPlatform][] = [
   ['.github/workflows/ci.yml', 'github'],
@@ -125,5 +125,36 @@ describe('globMatches', () => {
     ['gha-creds-*.json', 'gha-creds-0a1b.json', true],
   ])('%s matches %s: %s', (pattern, path, expected) => {
     expect(globMatches(pattern, path)).toBe(expected);
+  });
+});
+
+describe('hasContentMarker', () => {
+  // The bytes test is a prefilter for ciPlatformOf's content patterns: it may not miss a file they know.
+  it.each([
+    ['{"mcpServers": {}}', true],
+    ['[mcp_servers.github]', true],
+    ['{"context_servers": {}}', true],
+    ['apiVersion: tekton.dev/v1', true],
+    ['apiVersion: argoproj.io/v1alpha1', true],
+    // The dots are literal: any other character there is not the marker.
+    ['apiVersion: tektonXdev/v1', false],
+    ['apiVersion: argoprojXio/v1', false],
+    ['{"mcpservers": {}}', false],
+    ['name: build\non: push\n', false],
+  ])('%j: %s', (text, expected) => {
+    expect(hasContentMarker(Buffer.from(text))).toBe(expected);
+    // A marker past a non-ASCII prefix is found all the same: bytes are read one for one.
+    expect(hasContentMarker(Buffer.from(`# café ✓\n${text}`))).toBe(expected);
+  });
+
+  it('agrees with ciPlatformOf on files known only by content', () => {
+    for (const [path, text] of [
+      ['mcp.json', '{"mcpServers": {"x": {"command": "npx"}}}'],
+      ['pipeline.yaml', 'apiVersion: tekton.dev/v1\nkind: Pipeline\n'],
+      ['workflow.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n'],
+    ] as const) {
+      expect(ciPlatformOf(path, text)).toBeDefined();
+      expect(hasContentMarker(Buffer.from(text))).toBe(true);
+    }
   });
 });
