@@ -73,6 +73,18 @@ describe('decodeBase64Line / decodeUrlLine', () => {
     expect(mapToOriginal(decoded, 30, 35)).toBeUndefined();
   });
 
+  it.each([
+    ['one', 'hello world, this is text!'],
+    ['two', 'hello world, this is text'],
+    ['no', 'hello world, this is tex'],
+  ])('takes %s padding character(s) at the very end of the line into the run', (_count, plain) => {
+    const encoded = b64(plain);
+    const line = `token: ${encoded}`;
+    const decoded = decodeBase64Line(line)!;
+    expect(decoded.text).toBe(`token: ${plain}`);
+    expect(mapToOriginal(decoded, 7, 7 + plain.length)).toEqual([7, line.length]);
+  });
+
   it('maps URL-decoded offsets to the escapes and plain characters they came from', () => {
     const decoded = decodeUrlLine('x=a%2Fb%3Dc')!;
     expect(decoded.text).toBe('x=a/b=c');
