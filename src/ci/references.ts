@@ -4,7 +4,7 @@
  * says it holds a secret. Shared by every CI check, and by the pipeline, which drops detector candidates that
  * are references (isSafeReference) in CI files.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../util/builtins.js';
 import { isPlaceholder } from '../detect/placeholders.js';
 import type { CiPlatform } from './files.js';
 

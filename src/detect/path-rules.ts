@@ -11,7 +11,7 @@
  * Rules are evaluated once per file path, not per chunk: sources ask `wants(path)` before they drop a
  * binary file, and `detect` on the same path answers from the last evaluation.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../util/builtins.js';
 import type { Candidate, ChunkOrigin, RuleSpec } from '../types.js';
 import { RuleCompileError } from './detector.js';
 import { compilePattern, type CompiledPattern } from './regex.js';

@@ -14,17 +14,9 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type { Candidate, ChunkOrigin, OccurrenceSource, RuleSpec } from '../types.js';
-
-/**
- * node:worker_threads, loaded when the first worker starts: the commands that never start one (git,
- * --staged, stdin) do not pay its ~2 ms of start-up.
- */
-function workerThreads(): typeof import('node:worker_threads') {
-  return createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-}
+import { workerThreadsModule } from '../util/builtins.js';
 
 export interface WorkerRequest {
   id: number;
@@ -144,7 +136,7 @@ export class DetectionPool {
     for (let i = 0; i < workers; i++) {
       // A young generation of 16 MiB, not V8's default 48: the worker's objects are short-lived
       // (one file's text, hits and windows), and on a 2 GiB tree the larger one was ~30 MiB of peak RSS.
-      const worker = new (workerThreads().Worker)(script, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      const worker = new (workerThreadsModule().Worker)(script, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       const lane: Lane = { worker, pending: new Map(), bytesInFlight: 0, bytesSent: [], open: [], openBytes: 0, alive: true, ready: false };
       worker.on('message', (message: WorkerReply[] | { ready: true }) => {
         if (!Array.isArray(message)) {

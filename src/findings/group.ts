@@ -3,7 +3,7 @@
  * The finding id is a hash of the rule id and the secret, so it is stable across runs, line moves and
  * reformatting, and never reveals the secret.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../util/builtins.js';
 import type { Candidate, Finding, Occurrence, RuleSpec } from '../types.js';
 
 export function findingId(ruleId: string, secret: string): string {

@@ -11,7 +11,7 @@
  * pipeline runs on (CI_COMMIT_SHA, passed in by the CLI), or `0000000` as GitLab's analyzer writes for a
  * scan outside Git.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../util/builtins.js';
 import type { Occurrence, Severity } from '../types.js';
 import { isSecret, type Report, type ReportFinding } from './redact.js';
 
