@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, statSync, symlinkSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -458,6 +458,32 @@ describe('secretscan git --staged and the pre-commit hook (real processes)', () 
     // git hands a hook's output to stderr.
     expect(blocked.stderr).toContain('src/app.ts:1:14');
     expect(blocked.stderr).toMatch(/1 staged file \(\d+ B\) scanned/);
+  });
+
+  it('loads no hashing, worker or timing module when the staged change is clean (start-up of every commit)', async () => {
+    // No configuration: the common hook, and cosmiconfig is not loaded at all then.
+    const root = await tempTree({ 'README.md': '# app\n' });
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
+    const env = { ...process.env };
+    const git = (args: string[]) => execFileAsync('git', args, { cwd: root, env });
+    await writeTree(root, { 'src/app.ts': 'export const answer = 42;\n' });
+    await git(['add', 'src/app.ts']);
+    // Node's list of the built-ins this process loaded, written when it exits.
+    const probe = join(await tempTree(), 'probe.cjs');
+    await writeFile(probe, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(`${probe}.out`)}, process.moduleLoadList.join('\\n')));\n`);
+    const clean = await execFileAsync(process.execPath, ['--require', probe, BIN, 'git', '--staged'], { cwd: root, env });
+    expect(clean.stdout).toMatch(/1 staged file \(\d+ B\) scanned/);
+    const loaded = (await readFile(`${probe}.out`, 'utf8')).split('\n');
+    expect(loaded).toContain('NativeModule child_process');
+    for (const unneeded of ['crypto', 'worker_threads', 'perf_hooks']) expect(loaded).not.toContain(`NativeModule ${unneeded}`);
+
+    // A finding needs its id, a hash: then node:crypto is loaded, and the hook blocks the commit.
+    await writeTree(root, { 'src/app.ts': `const token = "${faker.make('github:ghp')}";\n` });
+    await git(['add', 'src/app.ts']);
+    const blocked = await execFileAsync(process.execPath, ['--require', probe, BIN, 'git', '--staged', '-f', 'json'], { cwd: root, env }).catch((e) => e);
+    expect(blocked.code).toBe(1);
+    expect(JSON.parse(blocked.stdout).findings[0].id).toMatch(/^[0-9a-f]{32}$/);
+    expect((await readFile(`${probe}.out`, 'utf8')).split('\n')).toContain('NativeModule crypto');
   });
 
   it('never replaces an existing hook without --force, and refuses when core.hooksPath is set', async () => {
