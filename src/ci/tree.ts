@@ -1,6 +1,7 @@
 /**
  * CI files as a small tree with positions: maps, sequences and scalars, each with its span in the file.
- * YAML goes through the `yaml` package (parseAllDocuments with source ranges), JSON and JSONC (MCP configs,
+ * Plain YAML (most CI files) goes through a parser of its own (yaml-plain.ts), any other YAML through the
+ * `yaml` package (parseAllDocuments with source ranges), with the same result; JSON and JSONC (MCP configs,
  * `cloudbuild.json`) through a small parser here, so both arrive as the same Node types and every check can
  * say exactly where a value is.
  *
@@ -11,6 +12,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import { firstLine } from '../util/quote.js';
+import { parsePlainYaml } from './yaml-plain.js';
 
 export interface Scalar {
   kind: 'scalar';
@@ -66,7 +68,8 @@ const MAX_DEPTH = 512;
 // ---------------------------------------------------------------------------------------------------- YAML
 
 /**
- * Every document of a YAML stream; throws ParseError on the first error.
+ * Every document of a YAML stream; throws ParseError on the first error. Plain YAML is read by
+ * parsePlainYaml, several times faster, into the very trees parseYamlGeneral makes; the rest by the latter.
  *
  * The `yaml` package follows the spec where Go's YAML parser (Kubernetes, Argo, Tekton, Drone) does not:
  * the continuation lines of a multi-line flow collection or quoted scalar must be indented more than the
@@ -75,6 +78,11 @@ const MAX_DEPTH = 512;
  * file parsed again, with offsets mapped back to the original text.
  */
 export function parseYaml(text: string): (Node | null)[] {
+  return parsePlainYaml(text) ?? parseYamlGeneral(text);
+}
+
+/** parseYaml for any YAML, through the `yaml` package: what parsePlainYaml is held to. */
+export function parseYamlGeneral(text: string): (Node | null)[] {
   try {
     return parseStrict(text, text);
   } catch (error) {
