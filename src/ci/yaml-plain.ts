@@ -9,8 +9,8 @@
  *
  * Why: the `yaml` package took ~270 ms (cold) and ~110 ms (warm) for the bench tree's 64 workflows,
  * 112 KB; this parser takes ~35 and ~13 ms for the same trees, and a scan's CI checks cost about half
- * of what they did. It took 84 % of 615 real workflows from 66 public repositories (and agreed on all
- * 2,237 of 3,555 real YAML files it took); a file it declines costs one short attempt more.
+ * of what they did. It took 88 % of 615 real workflows from 66 public repositories (and agreed on all
+ * 2,331 of 3,555 real YAML files it took); a file it declines costs one short attempt more.
  */
 import type { Entry, MapNode, Node, Scalar, SeqNode } from './tree.js';
 
@@ -245,7 +245,8 @@ class PlainParser {
       this.expectLineEnd(close, lineEnd);
       return { node: this.quoted(at, close), end: this.afterLine(at), next: index + 1 };
     }
-    if (NOT_PLAIN_START.has(first)) decline();
+    // A `-` not followed by a space starts a plain scalar (`--verbose`, `-1`); other indicators decline.
+    if (NOT_PLAIN_START.has(first) && (first !== '-' || this.isDash(at))) decline();
     let valueEnd = at;
     for (let i = at; i < lineEnd; i++) {
       const code = text.charCodeAt(i);
@@ -361,7 +362,8 @@ class PlainParser {
       const end = this.quoteEnd(at, lineEnd);
       return { node: this.quoted(at, end), end };
     }
-    if (NOT_PLAIN_START.has(char)) decline();
+    // As in block context, a `-` followed by something that can go on a plain scalar starts one.
+    if (NOT_PLAIN_START.has(char) && (char !== '-' || ' ,[]{}'.includes(text[at + 1] ?? ' '))) decline();
     let valueEnd = at;
     for (let i = at; i < lineEnd; i++) {
       const code = text.charCodeAt(i);

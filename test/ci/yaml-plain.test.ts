@@ -136,7 +136,8 @@ describe('parsePlainYaml against the general path', () => {
     ['a comment at column 0 at the end', 'a:\n  b: 1\n# c\n'],
     ['the end of the text without a newline', 'a:\n  - x\n  - y'],
     ['empty items between items', 'a:\n  - x\n  -\n\n  - y\n'],
-    ['typed keys and values', '1: true\nnull: ~\n2.50: +0\nTrue: 007\n.5: 1e3\n'],
+    ['typed keys and values', '1: true\nnull: ~\n2.50: +0\nTrue: 007\n.5: 1e3\nn: -1\nz: -0\n'],
+    ['plain values that start with a dash', 'args: --verbose -x\nsteps:\n  - -rf\n  - [-a, -2]\n'],
     ['quotes', "a: 'it''s'\nb: \"x y\"\n'c': \"\"\n"],
     ['a compact map in a sequence', '- name: a\n  with:\n    x: 1\n- b\n'],
     ['an indentless sequence', 'steps:\n- uses: x\n- run: y\nnext: 1\n'],
@@ -162,7 +163,7 @@ describe('parsePlainYaml against the general path', () => {
 
 // ------------------------------------------------------------------ documents to hold the two parsers to
 
-const WORDS = ['a', 'name', 'run', 'on', 'true', 'null', '1.10', '007', 'x y', 'npm ci', '${{ secrets.K }}', 'v#1', 'a:b', 'http://x', '~', 'TRUE', '1e3', '.5', '+7'];
+const WORDS = ['a', 'name', 'run', 'on', 'true', 'null', '1.10', '007', 'x y', 'npm ci', '${{ secrets.K }}', 'v#1', 'a:b', 'http://x', '~', 'TRUE', '1e3', '.5', '+7', '-x', '--flag v', '-1', '-0', '-.5', '- x', '-'];
 const KEYS = ['a', 'b', 'key', 'on', '1', 'true', "'q'", '"dq"', 'x-y', 'k k', 'uses', 'with'];
 
 function generateDocument(rng: Rng): string {
@@ -186,7 +187,7 @@ function scalar(rng: Rng): string {
   if (roll < 0.6) return rng.pick(WORDS);
   if (roll < 0.72) return `'${rng.pick(WORDS)}'`;
   if (roll < 0.82) return `"${rng.pick(WORDS)}"`;
-  const items = ['a', '"b"', "'c'", '1', 'x y'];
+  const items = ['a', '"b"', "'c'", '1', 'x y', '-a', '-2', '-'];
   if (roll < 0.92) return `[${Array.from({ length: rng.int(3) }, () => rng.pick(items)).join(rng.pick([', ', ',', ' , ']))}]`;
   const pairs = Array.from({ length: rng.int(3) }, () => `${rng.pick(items)}${rng.pick([': ', ':  ', ':', ' : '])}${rng.pick(['v', '"w"', '2', 'x y', 'true'])}`);
   return `{${rng.pick(['', ' '])}${pairs.join(rng.pick([', ', ',', ' , ']))}${rng.pick(['', ' '])}}`;
