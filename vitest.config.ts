@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup/yaml-package.ts'],
     // Process-level tests spawn the real CLI; give them room on a shared 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -430,7 +430,7 @@ async function checkCiFile(
     const ci = await (ciModule ??= import('./ci/index.js'));
     const origin = { path: file.path, source } as const;
     const detected = detector.detect({ origin, text });
-    const result = ci.runCiChecks({ path: file.path, text }, { platform, origin });
+    const result = await ci.runCiChecksWhenReady({ path: file.path, text }, { platform, origin });
     report.errors.push(...result.errors);
     for (const candidate of ci.reconcileCandidates(detected, result)) {
       if (!extra.added || touchesAddedLines(extra.added, candidate.line, candidate.endLine)) grouper.add(candidate);

@@ -30,7 +30,8 @@ import { travisModel } from './platforms/travis.js';
 import { isSafeReference } from './references.js';
 import { LITERAL_VALUE_CHECKS } from './rules.js';
 import { SourceFile, type Hit } from './source.js';
-import { ParseError, parseJson, parseYaml, type Node } from './tree.js';
+import { loadYamlFor, ParseError, parseJson, parseYaml, YamlNotLoadedError, type Node } from './tree.js';
+export { loadYamlPackage } from './tree.js';
 
 export { ciRuleSpecs, CI_CHECKS, ciRemediation, LITERAL_VALUE_CHECKS, type CiCheck, type CiRuleSpec } from './rules.js';
 export { ciPlatformOf, couldBeCiConfig, globMatches, isAgentConfigPath, isCiConfigPath, CI_PLATFORMS, PLATFORM_NAMES, type CiPlatform } from './files.js';
@@ -65,6 +66,16 @@ export interface CiCheckResult {
 }
 
 /** The CI and agent-config checks for one file. Never throws: failures come back as errors. */
+/**
+ * runCiChecks once what it needs is loaded: the `yaml` package, for YAML the plain parser declines
+ * (tree.ts). Synchronous callers call loadYamlPackage() once instead.
+ */
+export async function runCiChecksWhenReady(file: CiFile, options: CiCheckOptions = {}): Promise<CiCheckResult> {
+  const platform = options.platform ?? ciPlatformOf(file.path, file.text);
+  if (platform && file.text.length <= MAX_CI_FILE_SIZE && syntaxOf(file.path, platform) === 'yaml') await loadYamlFor(file.text);
+  return runCiChecks(file, options);
+}
+
 export function runCiChecks(file: CiFile, options: CiCheckOptions = {}): CiCheckResult {
   const platform = options.platform ?? ciPlatformOf(file.path, file.text);
   const result: CiCheckResult = { candidates: [], errors: [], safeSpans: [], includes: [] };
@@ -89,6 +100,7 @@ export function runCiChecks(file: CiFile, options: CiCheckOptions = {}): CiCheck
       result.includes = model.includes;
     }
   } catch (error) {
+    if (error instanceof YamlNotLoadedError) throw error;
     result.errors.push({ path: file.path, message: failureMessage(error, source, syntax, platform) });
     return result;
   }

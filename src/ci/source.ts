@@ -3,7 +3,6 @@
  * secret or descriptor) into the pipeline's Candidate. Offsets are UTF-16 code units into the text, as the
  * detector's are; lines and columns are 1-based and `endColumn` is the column after the last character.
  */
-import { LineCounter } from 'yaml';
 import type { Candidate, ChunkOrigin } from '../types.js';
 import { LITERAL_VALUE_CHECKS } from './rules.js';
 
@@ -24,26 +23,38 @@ export interface Hit {
 const LINE_CONTEXT = 2048;
 
 export class SourceFile {
-  readonly lines = new LineCounter();
+  /**
+   * Where each line starts: 0, and after every LF (CRLF included), as the YAML parsers count lines. Kept
+   * here rather than in the `yaml` package's LineCounter, which cost a scan that has only plain YAML
+   * loading that package (src/ci/tree.ts).
+   */
+  private readonly lineStarts: number[] = [0];
 
   constructor(
     readonly path: string,
     readonly text: string,
   ) {
-    // The same counting as the parser's: a line starts after every LF (CRLF included).
-    this.lines.addNewLine(0);
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lines.addNewLine(i + 1);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
   position(offset: number): { line: number; column: number } {
-    const { line, col } = this.lines.linePos(Math.max(0, Math.min(offset, this.text.length)));
-    return { line, column: col };
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    // The last line that starts at or before `at`.
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= at) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: at - starts[low]! + 1 };
   }
 
   /** The text of the line holding `offset`, without its line break, clipped around [offset, until). */
   lineText(offset: number, until = offset): string {
     const { line } = this.position(offset);
-    const starts = this.lines.lineStarts;
+    const starts = this.lineStarts;
     const lineStart = starts[line - 1] ?? 0;
     let lineEnd = line < starts.length ? starts[line]! : this.text.length;
     while (lineEnd > lineStart && (this.text.charCodeAt(lineEnd - 1) === 10 || this.text.charCodeAt(lineEnd - 1) === 13)) lineEnd--;

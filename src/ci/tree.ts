@@ -10,7 +10,7 @@
  * ancestor (a cycle) becomes null, so the tree is a DAG; code that walks everything uses walk(), which visits
  * each node once (a billion-laughs file costs one visit per distinct node).
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
+import type { Alias, Document, Node as YamlNode } from 'yaml';
 import { firstLine } from '../util/quote.js';
 import { parsePlainYaml } from './yaml-plain.js';
 
@@ -78,7 +78,56 @@ const MAX_DEPTH = 512;
  * file parsed again, with offsets mapped back to the original text.
  */
 export function parseYaml(text: string): (Node | null)[] {
-  return parsePlainYaml(text) ?? parseYamlGeneral(text);
+  return plainTrees(text, true) ?? parseYamlGeneral(text);
+}
+
+/**
+ * The `yaml` package, loaded only for YAML the plain parser declines: most scans meet none, and loading
+ * it cost ~20 ms of start-up. parseYamlGeneral needs it loaded: asynchronous callers await
+ * loadYamlFor(text) first (runCiChecksWhenReady does), synchronous ones loadYamlPackage() once.
+ */
+let yamlLoaded: typeof import('yaml') | undefined;
+
+export async function loadYamlPackage(): Promise<void> {
+  if (yamlLoaded) return;
+  // A CommonJS package: depending on the loader its exports arrive as named or under `default`.
+  const module = (await import('yaml')) as Partial<typeof import('yaml')> & { default?: typeof import('yaml') };
+  yamlLoaded = module.parseAllDocuments ? (module as typeof import('yaml')) : module.default!;
+}
+
+/** Whether the `yaml` package has been loaded in this process (its loading is on demand). */
+export function isYamlPackageLoaded(): boolean {
+  return yamlLoaded !== undefined;
+}
+
+/** Loads the `yaml` package if `text` is YAML the plain parser declines (parseYaml will need it then). */
+export async function loadYamlFor(text: string): Promise<void> {
+  if (plainTrees(text, false) === undefined) await loadYamlPackage();
+}
+
+/** A caller's mistake, not the file's: runCiChecks lets it through instead of reporting a parse error. */
+export class YamlNotLoadedError extends Error {
+  constructor() {
+    super('internal: the yaml package is not loaded; await loadYamlFor(text) or loadYamlPackage() first');
+  }
+}
+
+function yamlPackage(): typeof import('yaml') {
+  if (!yamlLoaded) throw new YamlNotLoadedError();
+  return yamlLoaded;
+}
+
+/**
+ * parsePlainYaml, remembering one answer for the next call on the same text: loadYamlFor parses to
+ * decide, and the parseYaml after it takes that tree instead of parsing again. `take` hands the
+ * remembered trees over (and forgets them), so no two callers share one tree.
+ */
+let remembered: { text: string; trees: (Node | null)[] | undefined } | undefined;
+
+function plainTrees(text: string, take: boolean): (Node | null)[] | undefined {
+  const trees = remembered?.text === text ? remembered.trees : parsePlainYaml(text);
+  remembered = take ? undefined : { text, trees };
+  return trees;
 }
 
 /** parseYaml for any YAML, through the `yaml` package: what parsePlainYaml is held to. */
@@ -100,7 +149,7 @@ export function parseYamlGeneral(text: string): (Node | null)[] {
 }
 
 function parseStrict(text: string, source: string): (Node | null)[] {
-  const documents = parseAllDocuments(text, {
+  const documents = yamlPackage().parseAllDocuments(text, {
     keepSourceTokens: true,
     // Duplicate keys make the file invalid for most platforms, but the checks can still read it.
     uniqueKeys: false,
@@ -232,6 +281,7 @@ class YamlConverter {
   ) {
     // The same rule as yaml's own resolve(): the last node with that anchor before the alias, in document order.
     const anchors = new Map<string, YamlNode>();
+    const { isAlias, visit } = yamlPackage();
     visit(document, {
       Node: (_key, node) => {
         if (isAlias(node)) this.targets.set(node, anchors.get(node.source));
@@ -242,6 +292,7 @@ class YamlConverter {
 
   convert(node: YamlNode | null | undefined, depth = 0): Node | null {
     if (!node) return null;
+    const { isAlias, isMap, isScalar, isSeq } = yamlPackage();
     if (depth > MAX_DEPTH) throw new ParseError(`nesting deeper than ${MAX_DEPTH} levels`, node.range?.[0] ?? 0);
     if (isAlias(node)) {
       const target = this.targets.get(node);
@@ -301,6 +352,7 @@ class YamlConverter {
       const valueNode = pair.value as YamlNode | null;
       const key = keyNode ? this.convert(keyNode, depth + 1) : null;
       if (!key || key.kind !== 'scalar') continue; // complex keys never name CI settings
+      const { isAlias, isSeq } = yamlPackage();
       if (key.text === '<<' && key.style === 'plain' && valueNode && (isAlias(valueNode) || isSeq(valueNode))) {
         const sources = isSeq(valueNode) ? (valueNode.items as YamlNode[]) : [valueNode];
         for (const source of sources) {

@@ -21,7 +21,15 @@ import { ciPlatformOf, globMatches, hasContentMarker, mayBeCiByContent, type CiP
 
 type CiModule = typeof import('./index.js');
 let ciModule: Promise<CiModule> | undefined;
-const loadChecks = (): Promise<CiModule> => (ciModule ??= import('./index.js'));
+/**
+ * The CI checks, and the `yaml` package they need for YAML the plain parser declines: the checks here run
+ * synchronously over many versions, and history scans are long, so it is loaded with them.
+ */
+const loadChecks = (): Promise<CiModule> =>
+  (ciModule ??= import('./index.js').then(async (ci) => {
+    await ci.loadYamlPackage();
+    return ci;
+  }));
 
 /** The detectors over one whole text (the caller's Detector). */
 export type DetectText = (origin: ChunkOrigin, text: string) => Candidate[];

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseYaml, parseYamlGeneral } from '../../src/ci/tree.js';
 import { parsePlainYaml } from '../../src/ci/yaml-plain.js';
 import { Rng } from '../helpers/random.js';
+import { runScript } from '../helpers/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -158,6 +159,42 @@ describe('parsePlainYaml against the general path', () => {
       outcomes[expectAgreement(mutated, JSON.stringify(mutated))]++;
     }
     expect(outcomes.accepted).toBeGreaterThan(1000);
+  });
+});
+
+describe('the yaml package, loaded on demand', () => {
+  // In a process of its own: the test setup loads the package up front for the synchronous callers.
+  it('is not loaded by a scan whose CI files are plain, and is loaded for one that is not', () => {
+    const source = `
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prepareScan, scan } from '{{src}}scan.ts';
+import { isYamlPackageLoaded } from '{{src}}ci/tree.ts';
+const step = 'on: push\\njobs:\\n  a:\\n    runs-on: ubuntu-latest\\n    steps:\\n      - run: echo \${{ secrets.DEPLOY_TOKEN }}\\n';
+async function ciScan(files) {
+  const root = mkdtempSync(join(tmpdir(), 'yaml-lazy-'));
+  mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, '.github', 'workflows', name), text);
+  const result = await scan({ kind: 'ci', cwd: root, targets: [root] }, await prepareScan({ cwd: root }));
+  return { rules: result.findings.map((finding) => finding.rule.id).sort(), errors: result.errors };
+}
+const plain = await ciScan({ 'plain.yml': step });
+const plainLoaded = isYamlPackageLoaded();
+// An anchor: outside the plain subset, so the yaml package reads it.
+const anchored = await ciScan({ 'anchored.yml': step.replace('runs-on: ubuntu-latest', 'runs-on: &os ubuntu-latest') });
+console.log(JSON.stringify({ plain, plainLoaded, anchored, anchoredLoaded: isYamlPackageLoaded() }));
+`;
+    const run = runScript(source);
+    return run.then(({ stdout, stderr, status }) => {
+      expect(status, stderr).toBe(0);
+      const { plain, plainLoaded, anchored, anchoredLoaded } = JSON.parse(stdout.trim().split('\n').pop()!);
+      expect(plain.errors).toEqual([]);
+      expect(plain.rules).toContain('ci-secret-in-logs');
+      expect(plainLoaded).toBe(false);
+      expect(anchored).toEqual(plain);
+      expect(anchoredLoaded).toBe(true);
+    });
   });
 });
 

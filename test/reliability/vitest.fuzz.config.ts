@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/reliability/fuzz*.test.ts'],
+    setupFiles: ['test/setup/yaml-package.ts'],
     // One seed for the whole run, so every file's failures replay with the same FUZZ_SEED.
     env: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? '2000', FUZZ_SEED: process.env.FUZZ_SEED ?? String((Date.now() ^ (process.pid << 16)) >>> 0) },
     fileParallelism: false,
