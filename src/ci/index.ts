@@ -3,7 +3,8 @@
  * They run beside the detectors, on the same files, and produce Candidates with `ci-…` (and `mcp-…`) rule ids
  * that flow through grouping, suppression, scoring and reporting like any other.
  *
- *   runCiChecks(file)            one file in, candidates (and parse errors) out; never throws
+ *   runCiChecks(file)            one file in, candidates (and parse errors) out; a bad file never throws
+ *   runCiChecksWhenReady(file)   the same, after loading the `yaml` package if the file needs it
  *   ciRuleSpecs()                the checks' metadata as rules (for `secretscan rules` and SARIF)
  *   isSafeReference(value, p)    whether a detector's candidate is a reference in platform p's syntax
  *   reconcileCandidates(...)     detector and CI candidates of one file, without references and duplicates
@@ -65,7 +66,6 @@ export interface CiCheckResult {
   includes: string[];
 }
 
-/** The CI and agent-config checks for one file. Never throws: failures come back as errors. */
 /**
  * runCiChecks once what it needs is loaded: the `yaml` package, for YAML the plain parser declines
  * (tree.ts). Synchronous callers call loadYamlPackage() once instead.
@@ -76,6 +76,10 @@ export async function runCiChecksWhenReady(file: CiFile, options: CiCheckOptions
   return runCiChecks(file, options);
 }
 
+/**
+ * The CI and agent-config checks for one file. A bad file never makes it throw: failures come back as
+ * errors. YAML the plain parser declines needs the `yaml` package loaded (YamlNotLoadedError otherwise).
+ */
 export function runCiChecks(file: CiFile, options: CiCheckOptions = {}): CiCheckResult {
   const platform = options.platform ?? ciPlatformOf(file.path, file.text);
   const result: CiCheckResult = { candidates: [], errors: [], safeSpans: [], includes: [] };
