@@ -45,8 +45,16 @@ export function parsePlainYaml(text: string): (Node | null)[] | undefined {
 /** Characters a plain scalar (or key) may not start with here: indicators, and quotes handled apart. */
 const NOT_PLAIN_START = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
 
+/** Deeper than this, the general path reads the file (and says so when it is too deep for it). */
+const MAX_PLAIN_DEPTH = 64;
+
 class PlainParser {
   private readonly lines: Line[] = [];
+  /** For each line, the first line at or after it with content (-1: none): lookahead in O(1). */
+  private readonly contentFrom: Int32Array;
+  /** For each line, the deepest comment from it up to that content line (-1: none). */
+  private readonly commentIndentFrom: Int32Array;
+  private depth = 0;
 
   constructor(private readonly text: string) {
     for (let start = 0; start < text.length; ) {
@@ -56,6 +64,19 @@ class PlainParser {
       while (content < end && text.charCodeAt(content) === 32) content++;
       this.lines.push({ start, end, indent: content - start, empty: content === end || text.charCodeAt(content) === 35 });
       start = end + 1;
+    }
+    const count = this.lines.length;
+    this.contentFrom = new Int32Array(count + 1).fill(-1);
+    this.commentIndentFrom = new Int32Array(count + 1).fill(-1);
+    for (let i = count - 1; i >= 0; i--) {
+      const line = this.lines[i]!;
+      if (!line.empty) {
+        this.contentFrom[i] = i;
+        continue;
+      }
+      this.contentFrom[i] = this.contentFrom[i + 1]!;
+      const comment = line.end > line.start + line.indent ? line.indent : -1;
+      this.commentIndentFrom[i] = Math.max(comment, this.commentIndentFrom[i + 1]!);
     }
   }
 
@@ -80,27 +101,24 @@ class PlainParser {
   /** The first content line at or after `from` (-1 at the end), with the comment lines before it checked. */
   private nextAfterValue(from: number): number {
     const next = this.nextContent(from);
-    this.checkGap(from, next === -1 ? this.lines.length : next, next === -1 ? 0 : this.lines[next]!.indent);
+    this.checkGap(from, next === -1 ? 0 : this.lines[next]!.indent);
     return next;
   }
 
   /**
-   * Comment lines between a value and the next content line (at column `nextIndent`; 0 at the end of
-   * the text). `yaml` counts a comment indented past the innermost collection as part of the value
-   * before it, which moves the ends of the collections around it; one no deeper than the line after it
-   * (or, at the end, at column 0) belongs to what follows and moves nothing. Only the latter are taken.
+   * The comment lines from line `from` to the next content line, which is at column `nextIndent` (0 at
+   * the end of the text). `yaml` counts a comment indented past the innermost collection as part of the
+   * value before it, which moves the ends of the collections around it; one no deeper than the line
+   * after it (or, at the end, at column 0) belongs to what follows and moves nothing. Only the latter
+   * are taken.
    */
-  private checkGap(from: number, to: number, nextIndent: number): void {
-    for (let i = from; i < to; i++) {
-      const line = this.lines[i]!;
-      if (line.end > line.start + line.indent && line.indent > nextIndent) decline();
-    }
+  private checkGap(from: number, nextIndent: number): void {
+    if (from < this.lines.length && this.commentIndentFrom[from]! > nextIndent) decline();
   }
 
   /** The index of the first line at or after `from` with content, or -1. */
   private nextContent(from: number): number {
-    for (let i = from; i < this.lines.length; i++) if (!this.lines[i]!.empty) return i;
-    return -1;
+    return from < this.lines.length ? this.contentFrom[from]! : -1;
   }
 
   /** A block map or sequence starting on line `index` at column `indent`. */
@@ -202,6 +220,15 @@ class PlainParser {
    * collection at column `indent`. `end` is where the collection's span ends if this is its last value.
    */
   private value(from: number, index: number, indent: number, ofMap: boolean): { node: Node | null; end: number; next: number } {
+    if (++this.depth > MAX_PLAIN_DEPTH) decline();
+    try {
+      return this.valueAt(from, index, indent, ofMap);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private valueAt(from: number, index: number, indent: number, ofMap: boolean): { node: Node | null; end: number; next: number } {
     const text = this.text;
     const lineEnd = this.lines[index]!.end;
     let at = from;
@@ -219,7 +246,7 @@ class PlainParser {
         return { node: nested.node, end: nested.node.end, next: nested.next };
       }
       // `yaml` counts comment lines after a null value as part of its entry (blank lines it does not).
-      this.checkGap(index + 1, next === -1 ? this.lines.length : next, -1);
+      this.checkGap(index + 1, -1);
       // With a comment after the indicator, `yaml` ends the entry past its newline or further: not taken.
       if (at < lineEnd) decline();
       // An empty item ends past its newline in `yaml`'s count unless another item follows it: not taken.

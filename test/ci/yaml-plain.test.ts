@@ -124,6 +124,7 @@ describe('parsePlainYaml against the general path', () => {
     ['an unclosed flow sequence (an error)', 'a: [1, 2\n'],
     ['a trailing comma in a flow sequence', 'a: [1, 2, ]\n'],
     ['nothing but comments', '# only\n'],
+    ['nesting deeper than real CI files go', Array.from({ length: 100 }, (_, depth) => `${' '.repeat(depth)}a:`).join('\n') + ' 1\n'],
   ])('declines %s', (_what, text) => {
     expect(parsePlainYaml(text)).toBeUndefined();
     const expected = general(text);
