@@ -4,6 +4,7 @@
  * detector's are; lines and columns are 1-based and `endColumn` is the column after the last character.
  */
 import type { Candidate, ChunkOrigin } from '../types.js';
+import { lastAtOrBefore } from '../util/search.js';
 import { LITERAL_VALUE_CHECKS } from './rules.js';
 
 /** A CI check's finding before it becomes a Candidate. */
@@ -39,16 +40,8 @@ export class SourceFile {
 
   position(offset: number): { line: number; column: number } {
     const at = Math.max(0, Math.min(offset, this.text.length));
-    const starts = this.lineStarts;
-    // The last line that starts at or before `at`.
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= at) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: at - starts[low]! + 1 };
+    const index = lastAtOrBefore(this.lineStarts, at);
+    return { line: index + 1, column: at - this.lineStarts[index]! + 1 };
   }
 
   /** The text of the line holding `offset`, without its line break, clipped around [offset, until). */

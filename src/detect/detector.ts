@@ -19,6 +19,7 @@ import { isPlaceholder } from './placeholders.js';
 import { KeywordMatcher } from './prefilter.js';
 import { compilePattern, type CompiledPattern, type MatchCallback } from './regex.js';
 import { literalStarts } from './starts.js';
+import { lastAtOrBefore } from '../util/search.js';
 import { getValidator, type Validator } from './validators/index.js';
 
 const WINDOW_BACK = 256;
@@ -573,14 +574,8 @@ export class LineIndex {
 
   position(offset: number): { line: number; column: number } {
     const starts = this.lineStarts();
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: this.firstLine + low, column: offset - starts[low]! + 1 };
+    const index = lastAtOrBefore(starts, offset);
+    return { line: this.firstLine + index, column: offset - starts[index]! + 1 };
   }
 
   /** Where [start, end) lies, as a candidate reports it: offsets, 1-based positions and the line's text. */
