@@ -120,8 +120,8 @@ const SNIFFABLE = /\.(?:ya?ml|json|jsonc|json5|toml)$/i;
 const MAYBE_BY_PATH = /\.(?:ya?ml|json)$|jenkinsfile/i;
 
 /**
- * The literals every content pattern above needs (MCP_CONTENT, TEKTON_CONTENT, ARGO_CONTENT), as bytes:
- * a file without any of them is not CI configuration by content, and need not be decoded to tell.
+ * The literals every content pattern above needs (MCP_CONTENT, TEKTON_CONTENT, ARGO_CONTENT): a file
+ * whose bytes hold none of them is not CI configuration by content, and need not be decoded to tell.
  */
 const CONTENT_MARKERS = ['mcpServers', 'mcp_servers', 'context_servers', 'tekton.dev/', 'argoproj.io/'];
 const ANY_CONTENT_MARKER = new RegExp(CONTENT_MARKERS.map((marker) => marker.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
