@@ -42,7 +42,10 @@ export function parsePlainYaml(text: string): (Node | null)[] | undefined {
   }
 }
 
-/** Characters a plain scalar (or key) may not start with here: indicators, and quotes handled apart. */
+/**
+ * Characters a plain key or value is not taken to start with: indicators, and quotes handled apart. A
+ * value may start with `-` when a non-space follows (`--verbose`), as in YAML.
+ */
 const NOT_PLAIN_START = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
 
 /** Deeper than this, the general path reads the file (and says so when it is too deep for it). */
