@@ -15,7 +15,7 @@ import { loadConfig, type ResolvedConfig } from './config/load.js';
 import { couldBeCiConfig, ciPlatformOf, hasContentMarker, type CiPlatform } from './ci/files.js';
 import { ciRuleSpecs } from './ci/rules.js';
 import { CiHistory, GitlabIncludes } from './ci/versions.js';
-import { decode, Detector, hasUtf16Bom } from './detect/detector.js';
+import { decode, Detector } from './detect/detector.js';
 import { AUTO_THRESHOLD_BYTES, AUTO_THRESHOLD_MS, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
 import type { PathRules } from './detect/path-rules.js';
@@ -23,6 +23,7 @@ import { compilePathRules, compileRules, isVetted, loadBuiltinRules, loadRuleSou
 import { scoreFindings } from './score/score.js';
 import { newGitReport, openRepository, touchesAddedLines, type EngineChoice } from './sources/git.js';
 import { worktreeFiles, type WorktreeFile } from './sources/worktree.js';
+import { hasUtf16Bom } from './util/bom.js';
 import { monotonicMs } from './util/clock.js';
 import { namesAFolder } from './util/folders.js';
 import { Allowlist } from './suppress/allowlist.js';

@@ -19,6 +19,7 @@ import { isPlaceholder } from './placeholders.js';
 import { KeywordMatcher } from './prefilter.js';
 import { compilePattern, type CompiledPattern, type MatchCallback } from './regex.js';
 import { literalStarts } from './starts.js';
+import { hasUtf16Bom } from '../util/bom.js';
 import { lastAtOrBefore } from '../util/search.js';
 import { getValidator, type Validator } from './validators/index.js';
 
@@ -466,10 +467,6 @@ function ascending(a: number, b: number): number {
   return a - b;
 }
 
-/** UTF-16 text, by its byte-order mark: ASCII keywords are not visible in its bytes. */
-export function hasUtf16Bom(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
-}
 
 /** Text of a file's bytes: UTF-16 when it has a BOM, UTF-8 otherwise (BOM dropped). */
 export function decode(bytes: Uint8Array): { text: string; sameOffsets: boolean } {

@@ -19,6 +19,7 @@ import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import createIgnore, { type Ignore } from 'ignore';
 import type { ScanError, SkippedCounts } from '../types.js';
 import { interruptCheck } from './interrupt.js';
+import { hasUtf16Bom } from '../util/bom.js';
 import { monotonicMs } from '../util/clock.js';
 
 export interface WorktreeOptions {
@@ -276,7 +277,7 @@ function readOne(absPath: string, fsPath: string | Buffer, options: WorktreeOpti
 
 /** A NUL byte in the first 8 KiB, unless the file starts with a UTF-16 byte-order mark. */
 export function isBinary(bytes: Uint8Array): boolean {
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return false;
+  if (hasUtf16Bom(bytes)) return false;
   return bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0) !== -1;
 }
 
