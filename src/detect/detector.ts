@@ -66,9 +66,17 @@ export function compileRule(spec: RuleSpec, vetted = false): CompiledRule {
     if (!check) throw new RuleCompileError(spec, `unknown validator "${name}"`);
     return { name, check };
   });
-  const starts = spec.startsNearKeyword !== undefined && spec.keywords.length > 0 ? literalStarts(spec.pattern) : undefined;
+  const starts = spec.startsNearKeyword !== undefined && spec.startsNearKeyword >= STARTS_FROM_PROMISE && spec.keywords.length > 0 ? literalStarts(spec.pattern) : undefined;
   return { spec, pattern, validators, stopwords: spec.stopwords.map((word) => word.toLowerCase()), ...(starts ? { starts } : {}) };
 }
+
+/**
+ * Literal starts pay where a rule's promise is long (the generic family: ~100 characters, every one of
+ * them a start the lazy prefix would try). For a rule whose matches start at or just before its
+ * keyword, the lazy prefix tries a handful of places, and its starts would only lengthen the stretches
+ * searched for everyone's (each is searched as far back as the longest promise).
+ */
+const STARTS_FROM_PROMISE = 16;
 
 /** The keyword automaton of a detector for these rules, as shipped in dist/prefilter.bin (scripts/build.mjs). */
 export function builtinPrefilterImage(rules: readonly CompiledRule[]): Buffer {
@@ -107,8 +115,6 @@ export class Detector {
   private readonly startSlot: (number | undefined)[];
   private readonly slotCount: number;
   private readonly startLengths: number[];
-  /** The longest reach of a rule with starts: the stretch searched before each of their keywords. */
-  private readonly startReach: number;
   private readonly keywordlessRules: number[];
   /** Rules with a generality above 0 (built-in `generic-*` types, JWT, Bearer): they yield to provider rules. */
   private readonly genericRules: Set<number>;
@@ -164,10 +170,8 @@ export class Detector {
     this.slotsByStart = [];
     this.startSlot = [];
     let slotCount = 0;
-    let startReach = 0;
     rules.forEach((rule, ruleIndex) => {
       if (this.anchorReach[ruleIndex] === undefined || !rule.starts) return;
-      startReach = Math.max(startReach, this.anchorReach[ruleIndex]!);
       const slot = slotCount++;
       this.startSlot[ruleIndex] = slot;
       for (const start of rule.starts) {
@@ -179,7 +183,6 @@ export class Detector {
       }
     });
     this.slotCount = slotCount;
-    this.startReach = startReach;
     this.startLengths = [...startIndex.keys()].map((start) => start.length);
     this.startMatcher = startIndex.size > 0 ? KeywordMatcher.specializedFor([...startIndex.keys()]) : undefined;
     this.matcher = KeywordMatcher.forKeywords(keywords);
@@ -260,9 +263,15 @@ export class Detector {
           if (!anchors) anchorsByRule.set(ruleIndex, (anchors = []));
           anchors.push(end);
           if (this.rules[ruleIndex]!.starts) {
+            // Each rule's own reach: one long promise (flask's `.update(` 200 characters before its
+            // keyword) would otherwise lengthen every stretch. A stretch that begins before the last one
+            // only widens it: a start found twice is tried once (matchAtStarts).
+            const from = Math.max(0, end - this.anchorReach[ruleIndex]!);
             const last = startRanges.length - 1;
-            if (last > 0 && end - this.startReach <= startRanges[last]!) startRanges[last] = end;
-            else startRanges.push(Math.max(0, end - this.startReach), end);
+            if (last > 0 && from <= startRanges[last]!) {
+              startRanges[last] = end;
+              if (from < startRanges[last - 1]!) startRanges[last - 1] = from;
+            } else startRanges.push(from, end);
           }
           continue;
         }
