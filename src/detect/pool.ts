@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { Candidate, ChunkOrigin, OccurrenceSource, RuleSpec } from '../types.js';
 import { workerThreadsModule } from '../util/builtins.js';
+import { preferDirectRegexCompile } from './regex.js';
 
 export interface WorkerRequest {
   id: number;
@@ -138,6 +139,7 @@ export class DetectionPool {
   static start(workers: number): DetectionPool | undefined {
     const script = workerScript();
     if (!script || workers < 1) return undefined;
+    preferDirectRegexCompile();
     const lanes: Lane[] = [];
     for (let i = 0; i < workers; i++) {
       // A young generation of 16 MiB, not V8's default 48: the worker's objects are short-lived
