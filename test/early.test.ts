@@ -90,3 +90,31 @@ console.log(largest);
     expect(limited).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 });
+
+describe('limitInlining', () => {
+  it('keeps the optimizing compiler from inlining a mid-sized function, in a process of its own (V8 flags are per process)', async () => {
+    // A hot loop around a function of ~160 bytes of bytecode: inlined at V8's defaults, not under the limit.
+    const source = `import v8 from 'node:v8';
+import { limitInlining } from '{{src}}early.ts';
+v8.setFlagsFromString('--trace-turbo-inlining');
+if (process.argv[2] === 'limit') limitInlining();
+function medium(a: number, b: number): number {
+  let s = 0;
+  for (let i = 0; i < 4; i++) { s += (a * i) ^ (b + i); s = (s << 1) | (s >>> 31); if (s > 1e6) s -= a; else s += b; if (a > b) s ^= a; else s ^= b; s += a % 7; s -= b % 5; s ^= (a + b) & 255; }
+  return s;
+}
+function hot(n: number): number { let t = 0; for (let i = 0; i < n; i++) t += medium(i, n - i); return t; }
+let total = 0;
+for (let round = 0; round < 200; round++) total += hot(10000);
+console.log(total);
+`;
+    const inlined = (output: string) => /Inlining \S+ \{\S+ <SharedFunctionInfo medium>\}/.test(output);
+    const free = await runScript(source, ['free']);
+    const limited = await runScript(source, ['limit']);
+    expect(free.status).toBe(0);
+    expect(limited.status).toBe(0);
+    expect(inlined(free.stdout)).toBe(true);
+    expect(inlined(limited.stdout)).toBe(false);
+    expect(limited.stdout).toContain('<SharedFunctionInfo medium>');
+  });
+});
