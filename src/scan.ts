@@ -261,14 +261,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
       // The pool takes the bytes (they move to the worker without a copy): read the size first.
       const size = file.bytes.length;
       // Bytes in the lent buffer stay here: a view into it would be copied whole to the worker.
-      const forPool = file.bytes.buffer !== readBuffer.buffer && pool !== undefined;
-      // A busy worker gets the keyword pass done: and a file without a hit need not travel at all.
-      const hits = forPool && pool!.isBusy() ? detector.keywordHits(file.bytes) : undefined;
-      if (hits && detector.nothingToDetect(hits)) {
-        counted(size, file.path);
-        return undefined;
-      }
-      const submitted = forPool ? pool!.trySubmit({ path: file.path, source: 'worktree' }, file.bytes, hits) : undefined;
+      const submitted = file.bytes.buffer === readBuffer.buffer ? undefined : pool?.trySubmit({ path: file.path, source: 'worktree' }, file.bytes);
       if (submitted) {
         const { path } = file;
         const settled: Promise<void> = submitted
@@ -303,7 +296,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
       // done here than waited for.
       await checkHeldCi();
       for (const errors of ciErrors) report.errors.push(...errors);
-      pool?.takeBackUnsent((origin, bytes, hits) => detector.detect({ origin, bytes, ...(hits ? { hits } : {}) }));
+      pool?.takeBackUnsent((origin, bytes) => detector.detect({ origin, bytes }));
       await Promise.all(inFlight);
     } finally {
       await pool?.close();

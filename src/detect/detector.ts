@@ -92,8 +92,6 @@ export interface DetectInput {
   startLine?: number;
   /** Set for text that is itself the product of decoding: it is not decoded again. */
   noDecode?: boolean;
-  /** keywordHits(bytes), when another thread already ran the keyword pass over these bytes. */
-  hits?: number[];
 }
 
 /** A file this large is not decoded line by line even when it looks like a Kubernetes Secret. */
@@ -198,20 +196,6 @@ export class Detector {
     return this.matcher.toImage();
   }
 
-  /**
-   * The keyword pass alone, over bytes as read: what detect() would start from, for a detector on
-   * another thread to go on with (DetectInput.hits). Undefined for bytes that must be decoded first (a
-   * UTF-16 byte-order mark). An empty list where nothing needs detecting is worth no further work:
-   * then nothingToDetect(hits) says so.
-   */
-  keywordHits(bytes: Uint8Array): number[] | undefined {
-    return hasUtf16Bom(bytes) ? undefined : this.matcher.findInBytes(bytes);
-  }
-
-  nothingToDetect(hits: readonly number[]): boolean {
-    return hits.length === 0 && this.keywordlessRules.length === 0;
-  }
-
   detect(input: DetectInput): Candidate[] {
     let hits: number[]; // flat pairs: keyword index, offset just past the keyword
     let text: string;
@@ -221,7 +205,7 @@ export class Detector {
       hits = this.matcher.findInString(text);
     } else {
       const bytes = input.bytes!;
-      hits = input.hits ?? this.matcher.findInBytes(bytes);
+      hits = this.matcher.findInBytes(bytes);
       if (hits.length === 0 && this.keywordlessRules.length === 0) return [];
       const decoded = decode(bytes);
       text = decoded.text;

@@ -7,11 +7,9 @@
  * folder starts its worker first thing (start(), then useRules() once the rules are loaded), where its
  * start-up runs beside the main thread's; a scan of named files only once it has read
  * AUTO_THRESHOLD_BYTES or run AUTO_THRESHOLD_MS. `--jobs N` sets the count explicitly (`--jobs 1`:
- * main thread only). The load balances without a scheduler, in three steps: a file goes to a worker
- * whole while the workers are short of work; with its keyword pass done here while they have a queue
- * (isBusy: the pass is a third of detection, and a file without a hit then never travels); and is
- * detected here when they are full. Detecting here compiles the rules' patterns and the detector's code
- * a second time, in this thread, which the keyword pass alone does not.
+ * main thread only). A file goes to a worker only
+ * while that worker has little in flight; otherwise the main thread detects it itself, which balances
+ * the load without a scheduler.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -26,8 +24,6 @@ export interface WorkerRequest {
   path: string;
   source: OccurrenceSource;
   bytes: Uint8Array;
-  /** The keyword pass's hits, when the main thread ran it (Detector.keywordHits). */
-  hits?: number[];
 }
 
 /** The first message a worker gets: the rules it detects with. */
@@ -51,8 +47,6 @@ export const AUTO_THRESHOLD_MS = 150;
 /** Deep enough that a worker still has work queued while the main thread detects a large file itself. */
 export const MAX_BYTES_IN_FLIGHT_PER_WORKER = 8 * 1024 * 1024;
 const MAX_FILES_IN_FLIGHT_PER_WORKER = 512;
-/** See isBusy(). */
-const BUSY_BYTES_IN_FLIGHT = 1024 * 1024;
 /**
  * Files travel in batches: a message costs ~20 µs of main-thread time each way, which for a tree of
  * small files was a tenth of the main thread's work. A batch is sent at once to an idle worker, and
@@ -201,14 +195,14 @@ export class DetectionPool {
    * detects it on the main thread. A file taken may have its bytes moved to the worker (emptied here):
    * the caller must not read them afterwards, and on a failure with `retryInline` reads the file again.
    */
-  trySubmit(origin: ChunkOrigin, bytes: Uint8Array, hits?: number[]): Promise<Candidate[]> | undefined {
+  trySubmit(origin: ChunkOrigin, bytes: Uint8Array): Promise<Candidate[]> | undefined {
     const lane = this.laneWithRoom();
     if (!lane) return undefined;
     const id = this.nextId++;
     return new Promise<Candidate[]>((resolve, reject) => {
       lane.pending.set(id, { origin, size: bytes.byteLength, resolve, reject });
       lane.bytesInFlight += bytes.byteLength;
-      lane.open.push({ id, path: origin.path, source: origin.source, bytes, ...(hits ? { hits } : {}) });
+      lane.open.push({ id, path: origin.path, source: origin.source, bytes });
       lane.openBytes += bytes.byteLength;
       if (lane.ready && (lane.bytesSent.length === 0 || lane.openBytes >= BATCH_BYTES || lane.open.length >= BATCH_FILES)) sendWhatFits(lane);
     });
@@ -217,16 +211,6 @@ export class DetectionPool {
   /** Whether trySubmit would take a file now: the caller can then read it into a buffer of its own. */
   hasRoom(): boolean {
     return this.laneWithRoom() !== undefined;
-  }
-
-  /**
-   * Whether every worker has enough queued that the main thread should run the keyword pass of the next
-   * file itself (trySubmit's `hits`). A worker short of work gets files whole; one with a queue gets
-   * them a third lighter, and the main thread, which walks and reads for everyone, does the pass it
-   * would otherwise wait through.
-   */
-  isBusy(): boolean {
-    return this.lanes.every((lane) => !lane.alive || lane.bytesInFlight >= BUSY_BYTES_IN_FLIGHT);
   }
 
   private laneWithRoom(): Lane | undefined {
@@ -242,7 +226,7 @@ export class DetectionPool {
    * Detects here, with `detect`, the files still waiting to be sent: at the end of a walk the main
    * thread has nothing else to do, and the worker would otherwise work through them alone.
    */
-  takeBackUnsent(detect: (origin: ChunkOrigin, bytes: Uint8Array, hits?: number[]) => Candidate[]): void {
+  takeBackUnsent(detect: (origin: ChunkOrigin, bytes: Uint8Array) => Candidate[]): void {
     for (const lane of this.lanes) {
       const unsent = lane.open;
       lane.open = [];
@@ -253,7 +237,7 @@ export class DetectionPool {
         lane.pending.delete(request.id);
         lane.bytesInFlight -= pending.size;
         try {
-          pending.resolve(detect(pending.origin, request.bytes, request.hits));
+          pending.resolve(detect(pending.origin, request.bytes));
         } catch (error) {
           pending.reject(error as Error);
         }

@@ -27,7 +27,7 @@ async function prepare({ rules, vetted }: RulesMessage): Promise<void> {
 function detectOne(request: WorkerRequest): WorkerReply {
   try {
     // The pool sends files only after the ready message, so the detector is there.
-    const candidates = detector!.detect({ origin: { path: request.path, source: request.source }, bytes: request.bytes, ...(request.hits ? { hits: request.hits } : {}) });
+    const candidates = detector!.detect({ origin: { path: request.path, source: request.source }, bytes: request.bytes });
     // The origin is the main thread's to attach: it does not need to cross the thread boundary.
     return { id: request.id, candidates: candidates.map(({ origin: _origin, ...candidate }) => candidate) };
   } catch (error) {

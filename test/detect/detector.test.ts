@@ -47,20 +47,6 @@ describe('Detector', () => {
     }
   });
 
-  it('goes on from its own keyword pass run apart (keywordHits), with the same candidates, except over UTF-16', async () => {
-    const d = await detector([tokenRule]);
-    const text = `caf\u00e9 = "${TOKEN}"\nplain line\nk = "${TOKEN}"`;
-    for (const bytes of [Buffer.from(text, 'utf8'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])]) {
-      const hits = d.keywordHits(bytes)!;
-      expect(d.nothingToDetect(hits)).toBe(false);
-      const origin = { path: 'f', source: 'worktree' } as const;
-      expect(d.detect({ origin, bytes, hits })).toEqual(d.detect({ origin, bytes }));
-      expect(d.detect({ origin, bytes, hits })).toHaveLength(2);
-    }
-    expect(d.keywordHits(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))).toBeUndefined();
-    expect(d.nothingToDetect(d.keywordHits(Buffer.from('no keyword at all'))!)).toBe(true);
-  });
-
   it('decodes big-endian UTF-16 with a byte-order mark', () => {
     const little = Buffer.from('key = 1', 'utf16le');
     const big = Buffer.from(little);

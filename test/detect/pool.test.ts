@@ -3,8 +3,7 @@ import { DetectionPool, MAX_BYTES_IN_FLIGHT_PER_WORKER, workerCount } from '../.
 import { testRule } from '../helpers/rules.js';
 import { createFaker } from '../helpers/fake-secrets.js';
 import { runScript } from '../helpers/tmp.js';
-import { compileRules, isVetted } from '../../src/rules/load.js';
-import { Detector } from '../../src/detect/detector.js';
+import { isVetted } from '../../src/rules/load.js';
 
 const SECRET = `acme_${createFaker(2).make('alnum:16')}`;
 
@@ -23,31 +22,6 @@ describe('DetectionPool', () => {
       ]);
     } finally {
       await pool!.close();
-    }
-  });
-
-  it('goes on from keyword hits the main thread found, and says when its workers are busy enough to want them', async () => {
-    const rules = [testRule({ id: 'v8-rule', credentialType: 'api-key', keywords: ['acme_'], pattern: '\\b(acme_[A-Za-z0-9]{16})\\b' })];
-    const here = new Detector(await compileRules(rules));
-    const pool = DetectionPool.create(rules, rules.map(isVetted), 1)!;
-    try {
-      expect(pool.isBusy()).toBe(false);
-      const text = `x\n  k = "${SECRET}"\n`;
-      const hits = here.keywordHits(Buffer.from(text))!;
-      expect(hits.length).toBeGreaterThan(0);
-      const withHits = await pool.trySubmit({ path: 'a.ts', source: 'worktree' }, Buffer.from(text), hits)!;
-      const whole = await pool.trySubmit({ path: 'a.ts', source: 'worktree' }, Buffer.from(text))!;
-      expect(withHits.map((c) => [c.secret, c.line, c.column])).toEqual([[SECRET, 2, 8]]);
-      expect(withHits).toEqual(whole);
-      // The worker starts from the hits it is given: none, nothing found.
-      await expect(pool.trySubmit({ path: 'a.ts', source: 'worktree' }, Buffer.from(text), [])!).resolves.toEqual([]);
-      // Busy while every worker has a megabyte or more in flight.
-      const queued = pool.trySubmit({ path: 'big', source: 'worktree' }, Buffer.alloc(2 * 1024 * 1024, 0x61));
-      expect(pool.isBusy()).toBe(true);
-      await queued;
-      expect(pool.isBusy()).toBe(false);
-    } finally {
-      await pool.close();
     }
   });
 
