@@ -74,9 +74,9 @@ export function limitYoungGeneration(maxBytes = 8 * 1024 * 1024, checkEveryMs = 
  * and 200 in all (V8's defaults: 460 and 920). On two cores the compiler's threads compete with the
  * scan's two: at the defaults the detector's larger functions took 20-90 ms each to compile, in each
  * thread, and a bench scan ~1.0 s of compiler time. 16 interleaved bench-tree scans each: compiler
- * threads 1.03 -> 0.84 s, the scan's own threads unchanged within noise (1.87 / 1.53 -> 1.90 / 1.58 s),
- * total CPU 4.43 -> 4.32 s, wall 2.57 -> 2.54 s (and in a second set 4.38 -> 4.22 s, 2.61 -> 2.52 s).
- * Half the defaults saved less; half again made the scan's own threads slower by more than it saved.
+ * threads 0.93 -> 0.76 s, the scan's own threads unchanged within noise (1.45 / 1.36 -> 1.48 / 1.38 s),
+ * wall 2.24 -> 2.13 s. Half the defaults saved less; half again, or no inlining, made the scan's own
+ * threads slower by more than it saved.
  * V8's flags are the process's: workers get it too.
  */
 export function limitInlining(): void {
