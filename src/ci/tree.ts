@@ -274,6 +274,8 @@ class YamlConverter {
    * call, which made a file of n aliases cost n × its size (seconds for a 10 KB alias-dense workflow).
    */
   private readonly targets = new Map<Alias, YamlNode | undefined>();
+  /** The `yaml` package, loaded before any document reaches a converter. */
+  private readonly yaml = yamlPackage();
 
   constructor(
     document: Document.Parsed,
@@ -281,7 +283,7 @@ class YamlConverter {
   ) {
     // The same rule as yaml's own resolve(): the last node with that anchor before the alias, in document order.
     const anchors = new Map<string, YamlNode>();
-    const { isAlias, visit } = yamlPackage();
+    const { isAlias, visit } = this.yaml;
     visit(document, {
       Node: (_key, node) => {
         if (isAlias(node)) this.targets.set(node, anchors.get(node.source));
@@ -292,7 +294,7 @@ class YamlConverter {
 
   convert(node: YamlNode | null | undefined, depth = 0): Node | null {
     if (!node) return null;
-    const { isAlias, isMap, isScalar, isSeq } = yamlPackage();
+    const { isAlias, isMap, isScalar, isSeq } = this.yaml;
     if (depth > MAX_DEPTH) throw new ParseError(`nesting deeper than ${MAX_DEPTH} levels`, node.range?.[0] ?? 0);
     if (isAlias(node)) {
       const target = this.targets.get(node);
@@ -352,7 +354,7 @@ class YamlConverter {
       const valueNode = pair.value as YamlNode | null;
       const key = keyNode ? this.convert(keyNode, depth + 1) : null;
       if (!key || key.kind !== 'scalar') continue; // complex keys never name CI settings
-      const { isAlias, isSeq } = yamlPackage();
+      const { isAlias, isSeq } = this.yaml;
       if (key.text === '<<' && key.style === 'plain' && valueNode && (isAlias(valueNode) || isSeq(valueNode))) {
         const sources = isSeq(valueNode) ? (valueNode.items as YamlNode[]) : [valueNode];
         for (const source of sources) {

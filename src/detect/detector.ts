@@ -48,6 +48,13 @@ export class RuleCompileError extends Error {
 }
 
 /**
+ * Literal starts pay where a rule's promise is long (the generic family: ~100 characters, every one of
+ * them a start the lazy prefix would try). For a rule whose matches start at or just before its
+ * keyword, the lazy prefix tries a handful of places, and a start search of its own would cost more.
+ */
+const STARTS_FROM_PROMISE = 16;
+
+/**
  * `vetted`: the rule was compiled and checked by the build (dist/rules.json), so the checks that cost
  * start-up time (portability, group count) are not repeated.
  */
@@ -69,14 +76,6 @@ export function compileRule(spec: RuleSpec, vetted = false): CompiledRule {
   const starts = spec.startsNearKeyword !== undefined && spec.startsNearKeyword >= STARTS_FROM_PROMISE && spec.keywords.length > 0 ? literalStarts(spec.pattern) : undefined;
   return { spec, pattern, validators, stopwords: spec.stopwords.map((word) => word.toLowerCase()), ...(starts ? { starts } : {}) };
 }
-
-/**
- * Literal starts pay where a rule's promise is long (the generic family: ~100 characters, every one of
- * them a start the lazy prefix would try). For a rule whose matches start at or just before its
- * keyword, the lazy prefix tries a handful of places, and its starts would only lengthen the stretches
- * searched for everyone's (each is searched as far back as the longest promise).
- */
-const STARTS_FROM_PROMISE = 16;
 
 /** The keyword automaton of a detector for these rules, as shipped in dist/prefilter.bin (scripts/build.mjs). */
 export function builtinPrefilterImage(rules: readonly CompiledRule[]): Buffer {
@@ -262,7 +261,7 @@ export class Detector {
           let anchors = anchorsByRule.get(ruleIndex);
           if (!anchors) anchorsByRule.set(ruleIndex, (anchors = []));
           anchors.push(end);
-          if (this.rules[ruleIndex]!.starts) {
+          if (this.startSlot[ruleIndex] !== undefined) {
             // Each rule's own reach: one long promise (flask's `.update(` 200 characters before its
             // keyword) would otherwise lengthen every stretch. A stretch that begins before the last one
             // only widens it: a start found twice is tried once (matchAtStarts).
