@@ -15,6 +15,7 @@ import { loadConfig, type ResolvedConfig } from './config/load.js';
 import { couldBeCiConfig, ciPlatformOf, hasContentMarker, type CiPlatform } from './ci/files.js';
 import { ciRuleSpecs } from './ci/rules.js';
 import { CiHistory, GitlabIncludes } from './ci/versions.js';
+import { detectAroundLines, type LineRange } from './detect/around.js';
 import { decode, Detector } from './detect/detector.js';
 import { AUTO_THRESHOLD_BYTES, AUTO_THRESHOLD_MS, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
@@ -160,7 +161,7 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
       // A staged CI file gets the CI checks too, kept on the lines the change adds.
       const ciFile = { path: file.origin.path, bytes: file.bytes };
       const handledAsCi = config.file.ci !== false && couldBeCiConfig(ciFile.path) && (await scanCiFile(ciFile, 'staged', detector, grouper, report, { added: file.addedLines }));
-      if (!handledAsCi) detectInto(file, detector, grouper, sourceReport.errors, (line, endLine) => touchesAddedLines(file.addedLines, line, endLine));
+      if (!handledAsCi) detectInto(file, detector, grouper, sourceReport.errors, file.addedLines);
       options.onProgress?.({ files: sourceReport.files, bytes: sourceReport.bytes, path: file.origin.path });
     }
     Object.assign(stats, { filesScanned: sourceReport.files, bytesScanned: sourceReport.bytes, blobsScanned: sourceReport.blobs });
@@ -347,17 +348,19 @@ export async function scan(options: ScanOptions, setup?: ScanSetup | Promise<Sca
 
 /**
  * One chunk (a file, a run of added lines, a staged file) through the detector into the grouper. A
- * failure is reported against the chunk and the scan goes on; `keep` filters by line (staged changes).
+ * failure is reported against the chunk and the scan goes on. With `onlyLines` (a staged file's added
+ * lines), only candidates touching them, looked for around them (around.ts).
  */
 function detectInto(
   input: Parameters<Detector['detect']>[0],
   detector: Detector,
   grouper: FindingGrouper,
   errors: ScanResult['errors'],
-  keep: (line: number, endLine: number) => boolean = () => true,
+  onlyLines?: readonly LineRange[],
 ): void {
   try {
-    for (const candidate of detector.detect(input)) if (keep(candidate.line, candidate.endLine)) grouper.add(candidate);
+    const candidates = onlyLines ? detectAroundLines(detector, input, onlyLines) : detector.detect(input);
+    for (const candidate of candidates) grouper.add(candidate);
   } catch (error) {
     const where = input.origin.commit ? `${input.origin.path} (${input.origin.commit.slice(0, 12)})` : input.origin.path;
     errors.push({ path: where, message: `detection failed: ${(error as Error).message}; skipped` });

@@ -93,6 +93,15 @@ export interface DetectInput {
   noDecode?: boolean;
 }
 
+/** Detector.lineContext(): character distances, and the multi-line keywords as one case-blind pattern. */
+export interface LineContext {
+  reach: number;
+  multilineReach: number;
+  markers: RegExp | null;
+  /** A marker that makes every line of the file a candidate for decoding: only the whole file will do. */
+  wholeFileTrigger: string;
+}
+
 /** A file this large is not decoded line by line even when it looks like a Kubernetes Secret. */
 const MAX_DECODE_ALL_LINES = 1024 * 1024;
 /** The trigger that makes every line of a file a decoding candidate. */
@@ -129,6 +138,7 @@ export class Detector {
    * promise plus the longest keyword), the engine's prefix bound. Undefined for windowed rules.
    */
   private readonly anchorReach: (number | undefined)[];
+  private context: LineContext | undefined;
 
   constructor(rules: readonly CompiledRule[]) {
     this.rules = rules;
@@ -188,6 +198,25 @@ export class Detector {
     this.keywordLengths = keywords.map((keyword) => keyword.length);
     this.decodeTriggers = keywords.map((keyword) => DECODE_TRIGGERS[keyword]);
     this.wholeFileTrigger = keywordIndex.get(WHOLE_FILE_TRIGGER)!;
+  }
+
+  /**
+   * How far from a stretch of lines this detector can look for what touches it (around.ts): a keyword
+   * that far before the stretch opens a window reaching into it, and a window opened in it runs that far
+   * on. Multi-line rules look much further, so their keywords are searched for on their own (`markers`,
+   * with the whole-file decoding trigger); null when some multi-line rule has no keyword to search for.
+   */
+  lineContext(): LineContext {
+    if (this.context) return this.context;
+    const longestKeyword = Math.max(0, ...this.keywordLengths);
+    const reach = WINDOW_FORWARD + WINDOW_BACK + Math.max(longestKeyword, ...this.anchorReach.map((reach) => reach ?? 0));
+    const multiline = this.rules.filter((rule) => rule.spec.multiline);
+    const markers = multiline.some((rule) => rule.spec.keywords.length === 0)
+      ? null
+      : new RegExp([WHOLE_FILE_TRIGGER, ...new Set(multiline.flatMap((rule) => rule.spec.keywords.map((keyword) => keyword.toLowerCase())))].map(escapeRegExp).join('|'), 'gi');
+    const longestMarker = Math.max(0, ...multiline.flatMap((rule) => rule.spec.keywords.map((keyword) => keyword.length)));
+    this.context = { reach, multilineReach: WINDOW_FORWARD_MULTILINE + WINDOW_BACK + longestMarker, markers, wholeFileTrigger: WHOLE_FILE_TRIGGER };
+    return this.context;
   }
 
   /** The keyword automaton as bytes, for the build to ship with the built-in rules (prefilter.ts). */
@@ -630,4 +659,8 @@ export class LineIndex {
     this.starts = starts;
     return starts;
   }
+}
+
+function escapeRegExp(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

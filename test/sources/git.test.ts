@@ -352,7 +352,7 @@ describe('secretscan git --staged', () => {
     }
   });
 
-  it('finds a multi-line key whose middle line the change touches, by scanning the whole staged file', async () => {
+  it('finds a multi-line key whose middle line the change touches: the stretch around it reaches the key\u2019s header', async () => {
     const repo = await Repo.create();
     const pem = PEM.split('\n');
     const broken = [...pem.slice(0, 5), ...pem.slice(6)].join('\n');
