@@ -133,7 +133,6 @@ export class DetectionPool {
   static start(workers: number): DetectionPool | undefined {
     const script = workerScript();
     if (!script || workers < 1) return undefined;
-    preferDirectRegexCompile();
     const lanes: Lane[] = [];
     for (let i = 0; i < workers; i++) {
       // A young generation of 16 MiB, not V8's default 48: the worker's objects are short-lived
@@ -183,6 +182,9 @@ export class DetectionPool {
 
   /** The rules to detect with: each worker compiles them and then says it is ready. */
   useRules(rules: readonly RuleSpec[], vetted: readonly boolean[]): void {
+    // Here, not in start(): the launcher starts a pool before the CLI loads, and a V8 flag set then
+    // would make Node compile every built-in module the CLI loads from source (regex.ts).
+    preferDirectRegexCompile();
     const message: RulesMessage = { rules: [...rules], vetted: [...vetted] };
     for (const lane of this.lanes) {
       lane.worker.ref();

@@ -15,7 +15,19 @@
 import v8 from 'node:v8';
 import type { RE2JS } from 're2js';
 
-v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+let backtrackingGuarded = false;
+
+/**
+ * V8's linear-time fallback on excessive backtracking (the second guard above), switched on before the
+ * first pattern is compiled, not when this module loads: after a V8 flag changes, Node compiles each
+ * built-in module it loads from source instead of from its code cache (~15 ms of start-up for those
+ * the CLI loads), so flags are set once loading is done (bin/secretscan.js).
+ */
+function guardBacktracking(): void {
+  if (backtrackingGuarded) return;
+  v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+  backtrackingGuarded = true;
+}
 
 /**
  * For a scan whose input is small (the pre-commit hook): V8 compiles each built-in pattern without its
@@ -105,6 +117,7 @@ export function compilePattern(pattern: string, builtin: boolean, vetted = false
 }
 
 function compileV8(pattern: string, vetted: boolean): CompiledPattern {
+  guardBacktracking();
   const { body, ignoreCase, dotAll } = splitLeadingFlags(pattern);
   for (const [feature, what] of vetted ? [] : NOT_PORTABLE) {
     if (feature.test(body)) throw new PatternError(`uses ${what}, which the built-in engine does not run the same way`);
