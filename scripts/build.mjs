@@ -6,8 +6,11 @@
  *    (perf-probe §6: ~75 ms cold start bundled against ~170 ms unbundled);
  * 3. load, validate and compile the built-in rules through the bundle's own loader and write them to
  *    dist/rules.json, so start-up reads JSON instead of parsing YAML, and their keyword automaton to
- *    dist/prefilter.bin, so start-up loads it instead of building it.
+ *    dist/prefilter.bin, so start-up loads it instead of building it;
+ * 4. bundle the CLI once more as one script, dist/cli.cjs, and save V8's compiled code for it, so
+ *    start-up skips parsing and compiling it (src/launch.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -49,7 +52,13 @@ async function generateValidators() {
 async function bundle() {
   await rm(join(root, 'dist'), { recursive: true, force: true });
   await build({
-    entryPoints: { cli: join(root, 'src/cli.ts'), early: join(root, 'src/early.ts'), index: join(root, 'src/index.ts'), worker: join(root, 'src/detect/worker.ts') },
+    entryPoints: {
+      cli: join(root, 'src/cli.ts'),
+      early: join(root, 'src/early.ts'),
+      launch: join(root, 'src/launch.ts'),
+      index: join(root, 'src/index.ts'),
+      worker: join(root, 'src/detect/worker.ts'),
+    },
     outdir: join(root, 'dist'),
     bundle: true,
     splitting: true,
@@ -63,6 +72,60 @@ async function bundle() {
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',
   });
+}
+
+/**
+ * The CLI once more as one script, dist/cli.cjs, for src/launch.ts to compile with V8's cached code (ES
+ * modules get none on Node 20). Whitespace and comments go (less to read; some comments were not
+ * ASCII); names stay, for stack traces. Its `import()` calls become calls of the loader's __import: a
+ * script compiled by node:vm cannot import by itself.
+ */
+async function bundleScript() {
+  const out = join(root, 'dist', 'cli.cjs');
+  await build({
+    entryPoints: [join(root, 'src/cli-bundle.ts')],
+    outfile: out,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['typescript'],
+    minifyWhitespace: true,
+    legalComments: 'none',
+    define: { 'import.meta.url': '__importMetaUrl' },
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'warning',
+  });
+  let code = await readFile(out, 'utf8');
+  code = code.replace(/(?<![\w$.])import\(/g, '__import(');
+  // V8 takes an ASCII script one byte a character (launch.ts reads it as Latin-1, no UTF-8 decoding).
+  // esbuild escapes non-ASCII characters in strings and templates, not in regular expression literals,
+  // where a \u escape means the same; anywhere else (a tagged template) it might not, so stop there.
+  code = code.replace(/[^\x00-\x7f]/g, (character, offset) => {
+    if (!insideRegExpLiteral(code, offset)) throw new Error(`dist/cli.cjs: non-ASCII character outside a regular expression: ${JSON.stringify(code.slice(offset - 60, offset + 20))}; see scripts/build.mjs`);
+    return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  await writeFile(out, code);
+}
+
+/**
+ * Whether `offset` lies in a regular expression literal: back on its line to an unescaped slash that
+ * follows what a regular expression can follow, with no quote or backtick in between. Errs towards no.
+ */
+function insideRegExpLiteral(code, offset) {
+  for (let i = offset - 1; i >= 0 && code[i] !== '\n'; i--) {
+    const character = code[i];
+    if (character === '`' || character === '"' || character === "'") return false;
+    if (character !== '/' || code[i - 1] === '\\') continue;
+    return /[=(,:[!&|?{};]/.test(code[i - 1] ?? ';');
+  }
+  return false;
+}
+
+/** V8's code for dist/cli.cjs, written by a fresh process (scripts/code-cache.mjs explains). */
+function writeCodeCache() {
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.mjs')], { encoding: 'utf8', env: { ...process.env, SECRETSCAN_CODE_CACHE: '0' } });
+  if (result.status !== 0) throw new Error(`scripts/code-cache.mjs failed (${result.status}): ${result.stderr}`);
 }
 
 async function compileBuiltinRules() {
@@ -81,7 +144,9 @@ async function compileBuiltinRules() {
 
 await generateValidators();
 await bundle();
+await bundleScript();
 const ruleCount = await compileBuiltinRules();
+writeCodeCache();
 if (!process.argv.includes('--quiet')) {
   console.error(`built dist/ (${ruleCount} built-in rules) in ${Math.round(performance.now() - started)} ms`);
 }
