@@ -128,17 +128,25 @@ function writeCodeCache() {
   if (result.status !== 0) throw new Error(`scripts/code-cache.mjs failed (${result.status}): ${result.stderr}`);
 }
 
+/**
+ * JSON with every non-ASCII character as a \u escape: V8 parses it as a one-byte string. One ellipsis
+ * in a remediation made all 400 KB of dist/rules.json two-byte, decoded from UTF-8 at every start.
+ */
+function asciiJson(value) {
+  return JSON.stringify(value).replace(/[^\x00-\x7f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 async function compileBuiltinRules() {
   const library = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
   const rules = await library.loadRuleSource(join(root, 'rules'), { builtin: true });
   // Compiling proves every pattern and validator name is sound before the package can ship.
   const compiled = await library.compileRules(rules);
-  await writeFile(join(root, 'dist', 'rules.json'), JSON.stringify(rules));
+  await writeFile(join(root, 'dist', 'rules.json'), asciiJson(rules));
   // Their keyword automaton, so start-up loads it instead of building it (src/detect/prefilter.ts).
   await writeFile(join(root, 'dist', 'prefilter.bin'), library.builtinPrefilterImage(compiled));
   // And the anchored rules' literal starts, by pattern (src/detect/starts.ts), for the same reason.
   const starts = Object.fromEntries(compiled.filter((rule) => rule.spec.startsNearKeyword !== undefined).map((rule) => [rule.spec.pattern, rule.starts ?? null]));
-  await writeFile(join(root, 'dist', 'starts.json'), JSON.stringify(starts));
+  await writeFile(join(root, 'dist', 'starts.json'), asciiJson(starts));
   return rules.length;
 }
 
