@@ -55,7 +55,6 @@ async function bundle() {
     entryPoints: {
       cli: join(root, 'src/cli.ts'),
       early: join(root, 'src/early.ts'),
-      launch: join(root, 'src/launch.ts'),
       index: join(root, 'src/index.ts'),
       worker: join(root, 'src/detect/worker.ts'),
     },
@@ -122,6 +121,11 @@ function insideRegExpLiteral(code, offset) {
   return false;
 }
 
+/** The launcher, as CommonJS like bin/secretscan.js (src/launch.ts says why). */
+async function bundleLauncher() {
+  await build({ entryPoints: [join(root, 'src/launch.ts')], outfile: join(root, 'dist', 'launch.cjs'), bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' });
+}
+
 /** V8's code for dist/cli.cjs, written by a fresh process (scripts/code-cache.mjs explains). */
 function writeCodeCache() {
   const result = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.mjs')], { encoding: 'utf8', env: { ...process.env, SECRETSCAN_CODE_CACHE: '0' } });
@@ -153,6 +157,7 @@ async function compileBuiltinRules() {
 await generateValidators();
 await bundle();
 await bundleScript();
+await bundleLauncher();
 const ruleCount = await compileBuiltinRules();
 writeCodeCache();
 if (!process.argv.includes('--quiet')) {

@@ -19,7 +19,7 @@ import v8 from 'node:v8';
 v8.setFlagsFromString = () => {};
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const { compileBundle, codeCacheFile } = await import(pathToFileURL(join(dist, 'launch.js')).href);
+const { compileBundle, codeCacheFile } = await import(pathToFileURL(join(dist, 'launch.cjs')).href);
 const { exports: cli, script } = compileBundle(dist);
 
 const work = mkdtempSync(join(tmpdir(), 'secretscan-code-cache-'));

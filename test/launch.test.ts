@@ -34,7 +34,7 @@ describe('the launcher', () => {
     expect(/^[\x00-\x7f]*$/.test(readFileSync(join(DIST, 'cli.cjs'), 'latin1'))).toBe(true);
     const probe = await runScript(
       `const { readFileSync } = await import('node:fs');
-       const { compileBundle, codeCacheFile } = await import(${JSON.stringify(join(DIST, 'launch.js'))});
+       const { compileBundle, codeCacheFile } = await import(${JSON.stringify(join(DIST, 'launch.cjs'))});
        const { script, exports } = compileBundle(${JSON.stringify(DIST)}, readFileSync(codeCacheFile(${JSON.stringify(DIST)})));
        console.log(JSON.stringify({ rejected: script.cachedDataRejected, run: typeof exports.run }));`,
     );
