@@ -1,16 +1,23 @@
 /**
  * What the launcher (bin/secretscan.js) does before it loads the CLI: for a `scan` of a folder, start
  * the detection worker, whose own start-up (~100-250 ms) then runs while this thread loads the CLI's
- * modules and reads the configuration and rules, on a core that would otherwise wait. The scan takes
+ * modules and reads the configuration and rules, on a core that would otherwise wait; for the
+ * pre-commit hook (`git --staged`), start its `git diff --cached` (the launcher may have already). The scan takes
  * the worker (DetectionPool.takeEarly), or closes it (a config with `jobs: 1`); until then it does not
  * keep the process alive, so a usage error or `--help` exits as before. Kept apart from cli.ts, which
  * takes ~40-60 ms to load, and light: only the pool and Node's worker_threads.
  */
 import v8 from 'node:v8';
 import { DetectionPool, workerCount } from './detect/pool.js';
+import { offerStagedDiff, startStagedDiff, type StagedDiff } from './sources/git-spawn.js';
+import { isStagedRun } from './staged-run.js';
 import { namesAFolder } from './util/folders.js';
 
-export function startEarly(args: readonly string[], cwd = process.cwd()): void {
+export function startEarly(args: readonly string[], cwd = process.cwd(), stagedDiff?: StagedDiff): void {
+  if (isStagedRun(args)) {
+    offerStagedDiff(stagedDiff ?? startStagedDiff(cwd));
+    return;
+  }
   if (args[0] !== 'scan') return;
   const { jobs, targets } = scanArguments(args.slice(1));
   if (jobs === 1 || jobs === null) return;

@@ -16,6 +16,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { startStagedDiff } from './sources/git-spawn.js';
+import { isStagedRun } from './staged-run.js';
 
 export type CliBundle = typeof import('./cli-bundle.js');
 
@@ -26,9 +28,11 @@ const dist = __dirname;
 export async function main(args: string[]): Promise<number> {
   const cachedData = process.env.SECRETSCAN_CODE_CACHE === '0' ? undefined : readIfPresent(codeCacheFile(dist));
   if (cachedData) {
+    // The hook's diff first: Git works on it while the CLI compiles.
+    const stagedDiff = isStagedRun(args) ? startStagedDiff(process.cwd()) : undefined;
     const cli = compileBundle(dist, cachedData).exports;
     cli.limitYoungGeneration();
-    cli.startEarly(args);
+    cli.startEarly(args, process.cwd(), stagedDiff);
     cli.limitInlining();
     return cli.run(args);
   }

@@ -2,8 +2,14 @@
  * The launcher's head start (src/early.ts): which command lines start the detection worker before the
  * CLI loads, and that a scan takes it or closes it.
  */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCAN_OPTIONS_WITH_VALUES, startEarly } from '../src/early.js';
+import { takeStagedDiff } from '../src/sources/git-spawn.js';
+import { GIT_OPTIONS_WITH_VALUES, isStagedRun } from '../src/staged-run.js';
+import { createFaker } from './helpers/fake-secrets.js';
 import { runCli } from './helpers/cli.js';
 import { DetectionPool } from '../src/detect/pool.js';
 import { prepareScan, scan } from '../src/scan.js';
@@ -11,6 +17,7 @@ import { runScript, tempTree } from './helpers/tmp.js';
 
 afterEach(async () => {
   await DetectionPool.takeEarly()?.close();
+  takeStagedDiff('/')?.child.kill();
 });
 
 describe('startEarly', () => {
@@ -62,6 +69,65 @@ describe('startEarly', () => {
     const single = await scan({ kind: 'worktree', cwd: root, targets: ['a.env'] }, setup);
     expect(single.stats.filesScanned).toBe(1);
     expect(DetectionPool.takeEarly()).toBeUndefined();
+  });
+});
+
+describe('the pre-commit hook\u2019s diff, started before the CLI loads', () => {
+  it.each([
+    [['git', '--staged'], true],
+    [['git', '--staged', '--no-progress', '-f', 'json'], true],
+    [['git', '--format=json', '--staged', '--config', '.secretscanrc', '-q'], true],
+    [['git', '--staged', 'other/repo'], false],
+    [['git', '--staged', '--', '.'], false],
+    [['git', '--staged', '--help'], false],
+    [['git', '--range', 'main..HEAD'], false],
+    [['git'], false],
+    [['scan', '--staged'], false],
+  ])('%j is the hook run: %s', (args, staged) => {
+    expect(isStagedRun(args)).toBe(staged);
+  });
+
+  it('knows every option of git that takes a value (a value is not the repository argument)', async () => {
+    const { stdout } = await runCli(['git', '--help'], { cwd: new URL('..', import.meta.url).pathname });
+    const withValues = [...stdout.matchAll(/^\s+(?:(-\w), )?(--[\w-]+) <[\w.]+>/gm)].flatMap(([, short, long]) => (short ? [short, long!] : [long!]));
+    expect(withValues.length).toBeGreaterThan(5);
+    expect([...GIT_OPTIONS_WITH_VALUES].sort()).toEqual(withValues.sort());
+  });
+
+  async function stagedRepo() {
+    const root = await tempTree({ 'src/app.ts': 'export const ok = 1;\n' });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: root });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'start');
+    const token = createFaker(31).make('github:ghp');
+    appendFileSync(join(root, 'src/app.ts'), `export const token = "${token}";\n`);
+    git('add', '.');
+    return { root, token };
+  }
+
+  it('is what the staged scan reads, once, when it ran where the repository is opened', async () => {
+    const { root, token } = await stagedRepo();
+    startEarly(['git', '--staged'], root);
+    const result = await scan({ kind: 'staged', cwd: root }, await prepareScan({ cwd: root }));
+    expect(result.findings.map((finding) => [finding.secret, finding.occurrences[0]!.line])).toEqual([[token, 2]]);
+    expect(takeStagedDiff(root)).toBeUndefined();
+  });
+
+  it('is not read for another repository', async () => {
+    const one = await stagedRepo();
+    const other = await stagedRepo();
+    startEarly(['git', '--staged'], other.root);
+    const result = await scan({ kind: 'staged', cwd: one.root }, await prepareScan({ cwd: one.root }));
+    expect(result.findings.map((finding) => finding.secret)).toEqual([one.token]);
+  });
+
+  it('does not keep a process alive that never reads it', async () => {
+    const { root } = await stagedRepo();
+    const run = await runScript(`import { startEarly } from '{{src}}early.ts';\nstartEarly(['git', '--staged'], ${JSON.stringify(root)});\nconsole.log('started');\n`, [], 20_000);
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toBe('started\n');
+    expect(run.status).toBe(0);
   });
 });
 

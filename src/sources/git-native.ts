@@ -13,7 +13,7 @@
  * and paths are unquoted from git's C-style quoting, so names with spaces, quotes, newlines or non-ASCII
  * bytes come through exactly.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -24,7 +24,6 @@ import {
   SHALLOW_NOTICE,
   SecretSearcher,
   describeGitFailure,
-  gitEnvironment,
   gitOutput,
   type GitReport,
   type GitRepository,
@@ -33,14 +32,13 @@ import {
   type StagedFile,
   type StagedOptions,
 } from './git.js';
-import { ScanInterrupted, interruptCheck, trackChild } from './interrupt.js';
+import { DIFF_FLAGS, pinnedConfig, spawnGit, stagedDiffArgs, takeStagedDiff } from './git-spawn.js';
+import { ScanInterrupted, interruptCheck } from './interrupt.js';
 
 /** There is no `git` executable to run: the caller falls back to isomorphic-git. */
 export class GitMissingError extends Error {}
 
 const SUBMODULE_MODE = '160000';
-/** `-U` for --staged: more lines than any file has, so each diff holds the whole staged file. */
-const WHOLE_FILE_CONTEXT = 2147483647;
 const SYMLINK_MODE = '120000';
 // \0 cannot start a line of a patch (every content line starts with + - space or \), so a line starting
 // with it is a commit header whatever the files hold.
@@ -56,31 +54,6 @@ interface PatchFailure {
   lastShown?: string;
 }
 
-/** `-c` settings that make git's output the format this parser reads, whatever the user's config says. */
-function pinnedConfig(maxFileSize?: number): string[] {
-  return [
-    '-c', 'core.quotePath=false',
-    ...(maxFileSize !== undefined ? ['-c', `core.bigFileThreshold=${maxFileSize}`] : []),
-    '-c', 'diff.noprefix=false',
-    '-c', 'diff.mnemonicPrefix=false',
-    '-c', 'diff.relative=false',
-    '-c', 'log.showSignature=false',
-    '-c', 'log.showRoot=true',
-  ];
-}
-
-const DIFF_FLAGS = [
-  '-U0',
-  '--inter-hunk-context=0',
-  '-M',
-  '--full-index',
-  '--no-color',
-  '--no-ext-diff',
-  '--no-textconv',
-  '--src-prefix=a/',
-  '--dst-prefix=b/',
-];
-
 /**
  * Opens the repository holding `path`. The hook path cannot afford a spawn for this, so the common case
  * is answered from the file system, as git itself does it: the nearest folder upwards holding `.git`
@@ -92,7 +65,7 @@ export async function openNative(path: string): Promise<GitRepository> {
   if (!existsSync(path)) throw new GitError(`${path}: no such folder; give the path of a Git repository`);
   if (process.env.GIT_DIR === undefined) {
     const root = workTreeRoot(path);
-    if (root) return new NativeRepository(root, existsSync(join(commonGitDir(join(root, '.git')), 'shallow')));
+    if (root) return new NativeRepository(root, existsSync(join(commonGitDir(join(root, '.git')), 'shallow')), path);
   }
   const result = await gitOutput(path, ['rev-parse', '--is-shallow-repository', '--absolute-git-dir', '--show-toplevel'], { allowFailure: true });
   // --show-toplevel comes last: it fails (after printing the others) in a bare repository.
@@ -101,7 +74,7 @@ export async function openNative(path: string): Promise<GitRepository> {
     throw new GitError(`${path}: not a Git repository (${result.stderr.trim().split('\n')[0]?.replace(/^fatal: /, '') || 'git rev-parse failed'}); give the path of a repository or run inside one`);
   }
   const gitDir = lines[1]!;
-  return new NativeRepository(lines[2] || (gitDir.endsWith('/.git') ? dirname(gitDir) : gitDir), lines[0] === 'true');
+  return new NativeRepository(lines[2] || (gitDir.endsWith('/.git') ? dirname(gitDir) : gitDir), lines[0] === 'true', path);
 }
 
 /** Whether an executable `git` is on PATH (checked on disk: cheaper than a failed spawn). */
@@ -155,6 +128,8 @@ class NativeRepository implements GitRepository {
   constructor(
     readonly root: string,
     readonly shallow: boolean,
+    /** The path it was opened from: a staged diff started early there answers for it (git-spawn.ts). */
+    private readonly openedFrom: string,
   ) {}
 
   async *history(options: HistoryOptions, report: GitReport): AsyncGenerator<HistoryChunk> {
@@ -291,11 +266,14 @@ class NativeRepository implements GitRepository {
    * loading its configuration meanwhile. (Reading must start at once anyway: Node discards the output of
    * a child that exits before anyone listens.) `options` is applied only as files are handed over, once
    * the caller iterates; git is not given the size limit for the same reason, and enforces its own
-   * (core.bigFileThreshold, 512 MiB) on what it diffs.
+   * (core.bigFileThreshold, 512 MiB) on what it diffs. The launcher may have started the same command
+   * before the CLI loaded (git-spawn.ts): then that one is read.
    */
   staged(options: StagedOptions, report: GitReport): AsyncIterable<StagedFile> {
-    const args = [...pinnedConfig(), 'diff', '--cached', ...DIFF_FLAGS, `--unified=${WHOLE_FILE_CONTEXT}`, '--no-relative', '--'];
-    const child = spawnGit(this.root, args);
+    const args = stagedDiffArgs();
+    const early = takeStagedDiff(this.openedFrom);
+    const child = early?.child ?? spawnGit(this.root, args);
+    const output = early?.output ?? (child.stdout as AsyncIterable<Buffer>);
     const parsed = (async () => {
       const parser = new PatchParser({ maxFileSize: Number.MAX_SAFE_INTEGER, isExcluded: () => false, wholeFiles: true }, report);
       const binaries = new Set<string>();
@@ -303,7 +281,7 @@ class NativeRepository implements GitRepository {
       const files: StagedFile[] = [];
       parser.onFile = (file) => files.push(file);
       try {
-        for await (const batch of lineBatches(child)) for (const line of batch) parser.line(line);
+        for await (const batch of lineBatches(output)) for (const line of batch) parser.line(line);
         parser.end();
         await exited(child, args);
       } finally {
@@ -531,21 +509,6 @@ class NativeRepository implements GitRepository {
 
 // ─── Processes ───────────────────────────────────────────────────────────────────────────────────
 
-function spawnGit(cwd: string, args: string[], withStdin = false): ChildProcessWithoutNullStreams {
-  const child = spawn('git', args, { cwd, stdio: [withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: gitEnvironment() }) as ChildProcessWithoutNullStreams;
-  trackChild(child);
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (text: string) => {
-    if (stderr.length < 4096) stderr += text;
-  });
-  (child as unknown as { stderrText: () => string }).stderrText = () => stderr;
-  // Errors surface through exited(); without listeners an ENOENT, or an EPIPE when we stop reading
-  // early and the child goes away, would crash the process.
-  child.on('error', () => undefined);
-  child.stdin?.on('error', () => undefined);
-  return child;
-}
-
 /** How a child ended; throws ScanInterrupted when it was stopped by SIGINT or SIGTERM. */
 async function exitStatus(child: ChildProcessWithoutNullStreams): Promise<{ code: number; stderr: string }> {
   const code = child.exitCode ?? (await new Promise<number>((resolve) => child.once('close', (exit) => resolve(exit ?? 1))));
@@ -592,9 +555,10 @@ async function writeIds(child: ChildProcessWithoutNullStreams, ids: string[]): P
  * The child's stdout as batches of lines (without the newline), views into the read buffers where
  * possible. Batches, not single lines: one await per line would cost a promise per line of history.
  */
-async function* lineBatches(child: ChildProcessWithoutNullStreams): AsyncGenerator<Buffer[]> {
+async function* lineBatches(source: ChildProcessWithoutNullStreams | AsyncIterable<Buffer>): AsyncGenerator<Buffer[]> {
   let partial: Buffer[] = [];
-  for await (const data of child.stdout as AsyncIterable<Buffer>) {
+  const chunks = 'stdout' in source ? (source.stdout as AsyncIterable<Buffer>) : source;
+  for await (const data of chunks) {
     const batch: Buffer[] = [];
     let start = 0;
     for (;;) {

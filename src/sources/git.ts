@@ -25,6 +25,9 @@
 import { spawn } from 'node:child_process';
 import type { KeywordMatcher } from '../detect/prefilter.js';
 import type { ChunkOrigin, ScanError, SkippedCounts } from '../types.js';
+import { gitEnvironment } from './git-spawn.js';
+
+export { gitEnvironment };
 
 export type GitEngineName = 'git' | 'isomorphic-git';
 
@@ -222,13 +225,6 @@ export function gitOutput(cwd: string, args: string[], options: { allowFailure?:
 }
 
 /** The environment for git children: no pager, no prompts, no external diff, messages in English. */
-export function gitEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_PAGER: 'cat', PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C' };
-  delete env.GIT_EXTERNAL_DIFF;
-  delete env.GIT_DIFF_OPTS;
-  return env;
-}
-
 export function describeGitFailure(args: string[], stderr: string): string {
   const line =
     stderr
