@@ -281,7 +281,7 @@ class NativeRepository implements GitRepository {
       const files: StagedFile[] = [];
       parser.onFile = (file) => files.push(file);
       try {
-        for await (const batch of lineBatches(output)) for (const line of batch) parser.line(line);
+        for await (const data of lineAligned(output)) parser.lines(data);
         parser.end();
         await exited(child, args);
       } finally {
@@ -555,10 +555,9 @@ async function writeIds(child: ChildProcessWithoutNullStreams, ids: string[]): P
  * The child's stdout as batches of lines (without the newline), views into the read buffers where
  * possible. Batches, not single lines: one await per line would cost a promise per line of history.
  */
-async function* lineBatches(source: ChildProcessWithoutNullStreams | AsyncIterable<Buffer>): AsyncGenerator<Buffer[]> {
+async function* lineBatches(child: ChildProcessWithoutNullStreams): AsyncGenerator<Buffer[]> {
   let partial: Buffer[] = [];
-  const chunks = 'stdout' in source ? (source.stdout as AsyncIterable<Buffer>) : source;
-  for await (const data of chunks) {
+  for await (const data of child.stdout as AsyncIterable<Buffer>) {
     const batch: Buffer[] = [];
     let start = 0;
     for (;;) {
@@ -579,9 +578,26 @@ async function* lineBatches(source: ChildProcessWithoutNullStreams | AsyncIterab
   if (partial.length > 0) yield [Buffer.concat(partial)];
 }
 
+/** The output as pieces that end at a line's end (the last one may not: the output's own end). */
+async function* lineAligned(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let carry: Buffer | undefined;
+  for await (const data of source) {
+    const last = data.lastIndexOf(10);
+    if (last === -1) {
+      carry = carry ? Buffer.concat([carry, data]) : data;
+      continue;
+    }
+    const head = data.subarray(0, last + 1);
+    yield carry ? Buffer.concat([carry, head]) : head;
+    carry = last + 1 < data.length ? data.subarray(last + 1) : undefined;
+  }
+  if (carry) yield carry;
+}
+
 // ─── The patch parser ────────────────────────────────────────────────────────────────────────────
 
 const PLUS = 0x2b;
+const EMPTY_CONTENT = Buffer.alloc(0);
 const MINUS = 0x2d;
 const SPACE = 0x20;
 const BACKSLASH = 0x5c;
@@ -607,8 +623,8 @@ interface FileDiff {
   parents: number;
   /** Runs of added lines: first line number and the lines' bytes. */
   runs: { start: number; end: number; lines: Buffer[]; bytes: number }[];
-  /** wholeFiles: every line of the new version, in order, and their total size with newlines. */
-  content: Buffer[];
+  /** wholeFiles: the new version as rebuilt so far, content[0, contentBytes), each line with its newline. */
+  content: Buffer;
   contentBytes: number;
   /** The new version's last line has no newline ("\ No newline at end of file" after it). */
   noFinalNewline: boolean;
@@ -652,24 +668,7 @@ export class PatchParser {
     // whose header promised more lines than came.
     if (first === 0) return this.commitHeader(line);
     if (this.oldLeft > 0 || this.newLeft > 0) {
-      // Inside an ordinary hunk the header's counts say exactly how many lines follow.
-      if (first === PLUS) {
-        this.added(line);
-        this.newLeft--;
-        this.lastWasNew = true;
-      } else if (first === MINUS) {
-        this.oldLeft--;
-        this.lastWasNew = false;
-      } else if (first === BACKSLASH) {
-        this.noNewline();
-      } else {
-        // context (with diff.suppressBlankEmpty an empty context line has no prefix)
-        this.oldLeft--;
-        this.newLeft--;
-        this.newLine++;
-        this.keep(line.subarray(first === SPACE ? 1 : 0));
-        this.lastWasNew = true;
-      }
+      this.hunkLine(line, 0, line.length);
       return undefined;
     }
     if (this.combinedWidth > 0) {
@@ -682,6 +681,43 @@ export class PatchParser {
     }
     if (first === 0) return this.commitHeader(line);
     return this.header(line);
+  }
+
+  /**
+   * wholeFiles (--staged): every line of `data`, which ends with a newline or is the end of the output.
+   * The lines inside a hunk, nearly all of a whole-file diff, are read in place: no Buffer for each of
+   * them (line() takes one), which was most of the hook's time parsing its diff.
+   */
+  lines(data: Buffer): void {
+    for (let start = 0; start < data.length; ) {
+      let end = data.indexOf(10, start);
+      if (end === -1) end = data.length;
+      if (this.oldLeft > 0 || this.newLeft > 0) this.hunkLine(data, start, end);
+      else this.line(data.subarray(start, end));
+      start = end + 1;
+    }
+  }
+
+  /** A line of an ordinary hunk, data[start, end): its header's counts say how many lines follow. */
+  private hunkLine(data: Buffer, start: number, end: number): void {
+    const first = end > start ? data[start]! : -1;
+    if (first === PLUS) {
+      this.added(data, start, end);
+      this.newLeft--;
+      this.lastWasNew = true;
+    } else if (first === MINUS) {
+      this.oldLeft--;
+      this.lastWasNew = false;
+    } else if (first === BACKSLASH) {
+      this.noNewline();
+    } else {
+      // context (with diff.suppressBlankEmpty an empty context line has no prefix)
+      this.oldLeft--;
+      this.newLeft--;
+      this.newLine++;
+      this.keep(data, first === SPACE ? start + 1 : start, end);
+      this.lastWasNew = true;
+    }
   }
 
   /** End of input: the last file's chunks. */
@@ -703,7 +739,7 @@ export class PatchParser {
     if (text.startsWith('diff ')) {
       const chunks = this.finishFile();
       const combined = text.startsWith('diff --cc ') || text.startsWith('diff --combined ');
-      this.file = { deleted: false, binary: false, parents: combined ? 2 : 0, runs: [], content: [], contentBytes: 0, noFinalNewline: false };
+      this.file = { deleted: false, binary: false, parents: combined ? 2 : 0, runs: [], content: EMPTY_CONTENT, contentBytes: 0, noFinalNewline: false };
       this.file.headerPath = combined ? unquote(text.slice(text.indexOf(' ', 5) + 1)) : pathFromGitHeader(text.slice('diff --git '.length));
       return chunks;
     }
@@ -768,17 +804,23 @@ export class PatchParser {
     }
     if (minus > 0) return true; // a line of some parent the merge dropped
     // Added against every parent: the merge itself introduced it (a resolution or an "evil" merge).
-    if (plus === width) this.added(line, width);
+    if (plus === width) this.added(line, 0, line.length, width);
     else this.newLine++;
     return true;
   }
 
-  /** wholeFiles: a line of the new version. */
-  private keep(content: Buffer): void {
+  /** wholeFiles: a line of the new version, data[start, end), copied on with its newline. */
+  private keep(data: Buffer, start: number, end: number): void {
     const file = this.file;
     if (!this.options.wholeFiles || !file) return;
-    file.content.push(content);
-    file.contentBytes += content.length + 1;
+    const needed = file.contentBytes + (end - start) + 1;
+    if (needed > file.content.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, file.content.length * 2, 4096));
+      file.content.copy(grown, 0, 0, file.contentBytes);
+      file.content = grown;
+    }
+    file.contentBytes += data.copy(file.content, file.contentBytes, start, end);
+    file.content[file.contentBytes++] = 10;
   }
 
   /** "\ No newline at end of file": about the line before it, if that was of the new side, the last one. */
@@ -786,12 +828,19 @@ export class PatchParser {
     if (this.lastWasNew && this.file && this.oldLeft <= 0 && this.newLeft <= 0) this.file.noFinalNewline = true;
   }
 
-  private added(line: Buffer, prefix = 1): void {
+  /** An added line, data[start + prefix, end): its run, and (wholeFiles) the new version. */
+  private added(data: Buffer, start: number, end: number, prefix = 1): void {
     const file = this.file!;
     const number = this.newLine++;
-    const content = line.subarray(prefix);
-    this.keep(content);
     const last = file.runs[file.runs.length - 1];
+    if (this.options.wholeFiles) {
+      // Only the runs' line numbers are needed: the lines themselves are in the whole content.
+      this.keep(data, start + prefix, end);
+      if (last && last.end === number - 1) last.end = number;
+      else file.runs.push({ start: number, end: number, lines: [], bytes: 0 });
+      return;
+    }
+    const content = data.subarray(start + prefix, end);
     if (last && last.end === number - 1) {
       last.lines.push(content);
       last.end = number;
@@ -823,8 +872,7 @@ export class PatchParser {
       return undefined;
     }
     if (this.options.wholeFiles) {
-      const bytes = joinLines(file.content, file.contentBytes);
-      const whole = file.noFinalNewline ? bytes.subarray(0, bytes.length - 1) : bytes;
+      const whole = file.content.subarray(0, file.noFinalNewline ? file.contentBytes - 1 : file.contentBytes);
       if (!isUtf8(whole)) {
         this.skipOnce(blob, 'nonUtf8');
         return undefined;

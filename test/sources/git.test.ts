@@ -366,6 +366,26 @@ describe('secretscan git --staged', () => {
     }
   });
 
+  it('rebuilds each staged file byte for byte from the diff, however the output is cut into chunks', async () => {
+    const repo = await Repo.create();
+    const large = Array.from({ length: 6000 }, (_, i) => `export const value${i} = compute(${i}, 'label');\n`).join('');
+    await repo.commit({ 'big.ts': large, 'crlf.txt': 'one\r\ntwo\r\n', 'tail.txt': 'a\nb\n' }, { date: '2024-01-01T00:00:00Z' });
+    repo.checkout();
+    const files: Record<string, string> = {
+      'big.ts': `${large.slice(0, 100_000)}export const added = 1;\n${large.slice(100_000)}export const last = 2;\n`,
+      'crlf.txt': 'one\r\n\r\nadded\r\ntwo\r\n',
+      'tail.txt': 'a\n\n\nb\nno newline at the end',
+      'new file.txt': 'fresh\n',
+    };
+    for (const [path, text] of Object.entries(files)) fs.writeFileSync(join(repo.dir, path), text);
+    run(repo.dir, ['add', '.']);
+    const { openNative } = await import('../../src/sources/git-native.js');
+    const repository = await openNative(repo.dir);
+    const seen: Record<string, string> = {};
+    for await (const file of repository.staged({ maxFileSize: 1e9, isExcluded: () => false }, newGitReport())) seen[file.origin.path] = Buffer.from(file.bytes).toString('utf8');
+    expect(seen).toEqual(files);
+  });
+
   it('works before the first commit, on new files, and with nothing staged', async () => {
     const repo = await Repo.create();
     fs.mkdirSync(join(repo.dir, 'dir with space'));
