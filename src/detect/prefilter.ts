@@ -24,9 +24,16 @@ import { runInThisContext } from 'node:vm';
 let prebuilt: KeywordMatcher | undefined;
 
 export function usePrebuiltMatcher(matcher: KeywordMatcher): void {
-  matcher.trySpecialize();
+  matcher.specializeAfter(SPECIALIZE_AFTER_CHARACTERS);
   prebuilt = matcher;
 }
+
+/**
+ * How much text a matcher walks before it is specialized (specialize()): compiling the specialized
+ * walks costs ~1-2 ms, cold, and pays only over a few hundred KiB of input, which a scan of a few
+ * files (the pre-commit hook's stretches around added lines) never reaches.
+ */
+const SPECIALIZE_AFTER_CHARACTERS = 256 * 1024;
 
 export class KeywordMatcher {
   readonly keywords: readonly string[];
@@ -43,6 +50,8 @@ export class KeywordMatcher {
   private walk: (bytes: Uint8Array) => number[] = (bytes) =>
     walkBytes(bytes, this.transitions, this.classes, this.shift, this.outputs, this.keywordLengths, this.longestKeyword, finishWalks);
   private walkText: (text: string, ranges: readonly number[]) => number[] = (text, ranges) => walkString(text, ranges, this.transitions, this.classes, this.shift, this.outputs);
+  /** Characters still to walk before specialize() runs; Infinity when it is not to run. */
+  private untilSpecialized = Infinity;
 
   /** The prebuilt automaton when it was built for exactly these keywords, else a new one. */
   static forKeywords(keywords: readonly string[]): KeywordMatcher {
@@ -160,7 +169,18 @@ export class KeywordMatcher {
    * slower on keyword-dense code.
    */
   findInBytes(bytes: Uint8Array): number[] {
+    if ((this.untilSpecialized -= bytes.length) <= 0) this.specializeNow();
     return this.walk(bytes);
+  }
+
+  /** specialize() once this matcher has walked `characters` more. */
+  specializeAfter(characters: number): void {
+    this.untilSpecialized = characters;
+  }
+
+  private specializeNow(): void {
+    this.untilSpecialized = Infinity;
+    this.trySpecialize();
   }
 
   /**
@@ -207,13 +227,13 @@ export class KeywordMatcher {
     }
   }
 
-  /** A matcher for these keywords, specialized once and kept (for the few small automata a process uses over and over). */
+  /** A matcher for these keywords, kept and specialized once busy (for the few small automata a process uses over and over). */
   static specializedFor(keywords: readonly string[]): KeywordMatcher {
     const key = keywords.join('\n');
     let matcher = specializedByKeywords.get(key);
     if (!matcher) {
       matcher = new KeywordMatcher(keywords);
-      matcher.trySpecialize();
+      matcher.specializeAfter(SPECIALIZE_AFTER_CHARACTERS);
       specializedByKeywords.set(key, matcher);
     }
     return matcher;
@@ -221,11 +241,13 @@ export class KeywordMatcher {
 
   /** The same over a decoded string, with UTF-16 offsets. */
   findInString(text: string): number[] {
+    if ((this.untilSpecialized -= text.length) <= 0) this.specializeNow();
     return this.walkText(text, [0, text.length]);
   }
 
   /** The same over several stretches of a string, each walked from the root: flat [from, to] pairs. */
   findInStretches(text: string, ranges: readonly number[]): number[] {
+    if ((this.untilSpecialized -= ranges.length > 0 ? ranges[ranges.length - 1]! - ranges[0]! : 0) <= 0) this.specializeNow();
     return this.walkText(text, ranges);
   }
 }

@@ -129,4 +129,17 @@ describe('KeywordMatcher', () => {
     expect(KeywordMatcher.forKeywords([...keywords, 'extra'])).not.toBe(loaded);
     expect(KeywordMatcher.forKeywords(keywords.slice().reverse())).not.toBe(loaded);
   });
+
+  it('specializes its walks only once it has walked enough text to pay for compiling them, finding the same', () => {
+    const matcher = new KeywordMatcher(['token', 'ghp_', 'pass=']);
+    const walks = () => (matcher as unknown as { walk: () => void }).walk.toString();
+    const text = Buffer.from(`x TOKEN=ghp_abc pass=1 ${'filler '.repeat(30)}`);
+    matcher.specializeAfter(3 * text.length);
+    const before = matcher.findInBytes(text);
+    matcher.findInBytes(text);
+    expect(walks()).not.toContain('__secretscanPrefilter');
+    expect(matcher.findInBytes(text)).toEqual(before);
+    expect(walks()).toContain('__secretscanPrefilter');
+    expect(matcher.findInBytes(text)).toEqual(before);
+  });
 });
