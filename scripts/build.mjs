@@ -148,6 +148,9 @@ async function compileBuiltinRules() {
   await writeFile(join(root, 'dist', 'rules.json'), asciiJson(rules));
   // Their keyword automaton, so start-up loads it instead of building it (src/detect/prefilter.ts).
   await writeFile(join(root, 'dist', 'prefilter.bin'), library.builtinPrefilterImage(compiled));
+  // And the automaton of their literal starts (src/detect/starts.ts), likewise.
+  const startsImage = library.builtinStartsImage(compiled);
+  if (startsImage) await writeFile(join(root, 'dist', 'starts.bin'), startsImage);
   // And the anchored rules' literal starts, by pattern (src/detect/starts.ts), for the same reason.
   const starts = Object.fromEntries(compiled.filter((rule) => rule.spec.startsNearKeyword !== undefined).map((rule) => [rule.spec.pattern, rule.starts ?? null]));
   await writeFile(join(root, 'dist', 'starts.json'), asciiJson(starts));

@@ -82,6 +82,11 @@ export function builtinPrefilterImage(rules: readonly CompiledRule[]): Buffer {
   return new Detector(rules).prefilterImage();
 }
 
+/** The automaton of those rules' literal starts, as shipped in dist/starts.bin; undefined when none has any. */
+export function builtinStartsImage(rules: readonly CompiledRule[]): Buffer | undefined {
+  return new Detector(rules).startsImage();
+}
+
 /** A chunk for the detector: bytes as read (preferred: decoded only if a keyword hits) or text. */
 export interface DetectInput {
   origin: ChunkOrigin;
@@ -222,6 +227,11 @@ export class Detector {
   /** The keyword automaton as bytes, for the build to ship with the built-in rules (prefilter.ts). */
   prefilterImage(): Buffer {
     return this.matcher.toImage();
+  }
+
+  /** The literal starts' automaton as bytes, likewise. */
+  startsImage(): Buffer | undefined {
+    return this.startMatcher?.toImage();
   }
 
   detect(input: DetectInput): Candidate[] {

@@ -227,6 +227,12 @@ export class KeywordMatcher {
     }
   }
 
+  /** A matcher built ahead (dist/starts.bin), for specializedFor to hand out for exactly its keywords. */
+  static remember(matcher: KeywordMatcher): void {
+    matcher.specializeAfter(SPECIALIZE_AFTER_CHARACTERS);
+    specializedByKeywords.set(matcher.keywords.join('\n'), matcher);
+  }
+
   /** A matcher for these keywords, kept and specialized once busy (for the few small automata a process uses over and over). */
   static specializedFor(keywords: readonly string[]): KeywordMatcher {
     const key = keywords.join('\n');

@@ -173,8 +173,9 @@ export async function loadPrebuiltMatcher(): Promise<void> {
     // built at first use instead
   }
   try {
-    // And the anchored rules' literal starts (detect/starts.ts), worked out with them.
+    // And the anchored rules' literal starts (detect/starts.ts), worked out with them, and their automaton.
     useKnownStarts(JSON.parse(await readFile(new URL('./starts.json', import.meta.url), 'utf8')) as Record<string, string[] | null>);
+    KeywordMatcher.remember(KeywordMatcher.fromImage(await readFile(new URL('./starts.bin', import.meta.url))));
   } catch {
     // worked out at first use instead
   }

@@ -130,6 +130,14 @@ describe('KeywordMatcher', () => {
     expect(KeywordMatcher.forKeywords(keywords.slice().reverse())).not.toBe(loaded);
   });
 
+  it('hands out a matcher built ahead (dist/starts.bin) for exactly its keywords', () => {
+    const keywords = ['api_key', 'secret=', 'x-token'];
+    const shipped = KeywordMatcher.fromImage(new KeywordMatcher(keywords).toImage());
+    KeywordMatcher.remember(shipped);
+    expect(KeywordMatcher.specializedFor([...keywords])).toBe(shipped);
+    expect(KeywordMatcher.specializedFor([...keywords, 'more'])).not.toBe(shipped);
+  });
+
   it('specializes its walks only once it has walked enough text to pay for compiling them, finding the same', () => {
     const matcher = new KeywordMatcher(['token', 'ghp_', 'pass=']);
     const walks = () => (matcher as unknown as { walk: () => void }).walk.toString();
