@@ -1,11 +1,12 @@
 /**
- * What the launcher (bin/secretscan.js) does before it loads the CLI: for a `scan` of a folder, start
- * the detection worker, whose own start-up (~100-250 ms) then runs while this thread loads the CLI's
+ * What the launcher (src/launch.ts) does before the CLI runs: for a `scan` of a folder, start the
+ * detection worker, whose own start-up (~100-250 ms) then runs while this thread loads the CLI's
  * modules and reads the configuration and rules, on a core that would otherwise wait; for the
- * pre-commit hook (`git --staged`), start its `git diff --cached` (the launcher may have already). The scan takes
- * the worker (DetectionPool.takeEarly), or closes it (a config with `jobs: 1`); until then it does not
- * keep the process alive, so a usage error or `--help` exits as before. Kept apart from cli.ts, which
- * takes ~40-60 ms to load, and light: only the pool and Node's worker_threads.
+ * pre-commit hook (`git --staged`), start its `git diff --cached` (or take the one the launcher started
+ * before compiling the CLI). The scan takes the worker (DetectionPool.takeEarly), or closes it (a
+ * config with `jobs: 1`), and the staged scan takes the diff; until then neither keeps the process
+ * alive, so a usage error or `--help` exits as before. Kept apart from cli.ts, which takes ~40-60 ms to
+ * load as ES modules, and light: the pool, Node's worker_threads and the git spawn.
  */
 import v8 from 'node:v8';
 import { DetectionPool, workerCount } from './detect/pool.js';

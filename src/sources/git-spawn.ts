@@ -46,6 +46,7 @@ export function stagedDiffArgs(): string[] {
   return [...pinnedConfig(), 'diff', '--cached', ...DIFF_FLAGS, `--unified=${WHOLE_FILE_CONTEXT}`, '--no-relative', '--'];
 }
 
+/** The environment for git children: no pager, no prompts, no external diff, messages in English. */
 export function gitEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_PAGER: 'cat', PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C' };
   delete env.GIT_EXTERNAL_DIFF;

@@ -27,8 +27,6 @@ import type { KeywordMatcher } from '../detect/prefilter.js';
 import type { ChunkOrigin, ScanError, SkippedCounts } from '../types.js';
 import { gitEnvironment } from './git-spawn.js';
 
-export { gitEnvironment };
-
 export type GitEngineName = 'git' | 'isomorphic-git';
 
 export interface HistoryOptions {
@@ -224,7 +222,6 @@ export function gitOutput(cwd: string, args: string[], options: { allowFailure?:
   });
 }
 
-/** The environment for git children: no pager, no prompts, no external diff, messages in English. */
 export function describeGitFailure(args: string[], stderr: string): string {
   const line =
     stderr
