@@ -597,10 +597,10 @@ async function* lineAligned(source: AsyncIterable<Buffer>): AsyncGenerator<Buffe
 // ─── The patch parser ────────────────────────────────────────────────────────────────────────────
 
 const PLUS = 0x2b;
-const EMPTY_CONTENT = Buffer.alloc(0);
 const MINUS = 0x2d;
 const SPACE = 0x20;
 const BACKSLASH = 0x5c;
+const EMPTY_CONTENT = Buffer.alloc(0);
 
 interface ParserOptions {
   maxFileSize: number;
@@ -692,7 +692,8 @@ export class PatchParser {
     for (let start = 0; start < data.length; ) {
       let end = data.indexOf(10, start);
       if (end === -1) end = data.length;
-      if (this.oldLeft > 0 || this.newLeft > 0) this.hunkLine(data, start, end);
+      // As in line(): a line starting with \0 is a commit header, and ends any hunk.
+      if ((this.oldLeft > 0 || this.newLeft > 0) && data[start] !== 0) this.hunkLine(data, start, end);
       else this.line(data.subarray(start, end));
       start = end + 1;
     }
