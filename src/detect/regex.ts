@@ -21,7 +21,7 @@ let backtrackingGuarded = false;
  * V8's linear-time fallback on excessive backtracking (the second guard above), switched on before the
  * first pattern is compiled, not when this module loads: after a V8 flag changes, Node compiles each
  * built-in module it loads from source instead of from its code cache (~15 ms of start-up for those
- * the CLI loads), so flags are set once loading is done (bin/secretscan.js).
+ * the CLI loads), so flags are set once loading is done (src/launch.ts).
  */
 function guardBacktracking(): void {
   if (backtrackingGuarded) return;
