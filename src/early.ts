@@ -11,7 +11,7 @@
 import v8 from 'node:v8';
 import { DetectionPool, workerCount } from './detect/pool.js';
 import { offerStagedDiff, startStagedDiff, type StagedDiff } from './sources/git-spawn.js';
-import { isStagedRun } from './staged-run.js';
+import { isStagedRun, scanArguments } from './command-line.js';
 import { namesAFolder } from './util/folders.js';
 
 export function startEarly(args: readonly string[], cwd = process.cwd(), stagedDiff?: StagedDiff): void {
@@ -25,35 +25,6 @@ export function startEarly(args: readonly string[], cwd = process.cwd(), stagedD
   // A scan of files has no use for it (the bench's cold start, a hook on named files): only a folder.
   if (!namesAFolder(targets, cwd)) return;
   DetectionPool.startEarly(workerCount(jobs));
-}
-
-/**
- * The options of `secretscan scan` that take a value (cli.ts): their values are not targets. A test
- * compares this list with the command's help, so a new option cannot be forgotten here.
- */
-export const SCAN_OPTIONS_WITH_VALUES = ['-f', '--format', '--baseline', '-o', '--output', '-c', '--config', '--fail-on', '--min-severity', '--rules', '--exclude', '--max-file-size', '--jobs'];
-
-/**
- * The targets and the --jobs value of a scan's arguments: jobs undefined when absent, null when not a
- * positive integer (the CLI reports it).
- */
-function scanArguments(args: readonly string[]): { jobs: number | undefined | null; targets: string[] } {
-  let jobs: string | undefined;
-  const targets: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') {
-      targets.push(...args.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') targets.push(arg);
-    else if (arg.startsWith('--jobs=')) jobs = arg.slice('--jobs='.length);
-    else if (SCAN_OPTIONS_WITH_VALUES.includes(arg)) {
-      if (arg === '--jobs') jobs = args[i + 1];
-      i++;
-    }
-  }
-  return { jobs: jobs === undefined ? undefined : /^[1-9][0-9]*$/.test(jobs) ? Number(jobs) : null, targets };
 }
 
 /**

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { startStagedDiff } from './sources/git-spawn.js';
-import { isStagedRun } from './staged-run.js';
+import { isStagedRun } from './command-line.js';
 
 export type CliBundle = typeof import('./cli-bundle.js');
 
