@@ -52,12 +52,7 @@ async function generateValidators() {
 async function bundle() {
   await rm(join(root, 'dist'), { recursive: true, force: true });
   await build({
-    entryPoints: {
-      cli: join(root, 'src/cli.ts'),
-      early: join(root, 'src/early.ts'),
-      index: join(root, 'src/index.ts'),
-      worker: join(root, 'src/detect/worker.ts'),
-    },
+    entryPoints: { cli: join(root, 'src/cli.ts'), early: join(root, 'src/early.ts'), index: join(root, 'src/index.ts'), worker: join(root, 'src/detect/worker.ts') },
     outdir: join(root, 'dist'),
     bundle: true,
     splitting: true,
@@ -102,7 +97,7 @@ async function bundleScript() {
   // where a \u escape means the same; anywhere else (a tagged template) it might not, so stop there.
   code = code.replace(/[^\x00-\x7f]/g, (character, offset) => {
     if (!insideRegExpLiteral(code, offset)) throw new Error(`dist/cli.cjs: non-ASCII character outside a regular expression: ${JSON.stringify(code.slice(offset - 60, offset + 20))}; see scripts/build.mjs`);
-    return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    return unicodeEscape(character);
   });
   await writeFile(out, code);
 }
@@ -140,7 +135,12 @@ function writeCodeCache() {
  * in a remediation made all 400 KB of dist/rules.json two-byte, decoded from UTF-8 at every start.
  */
 function asciiJson(value) {
-  return JSON.stringify(value).replace(/[^\x00-\x7f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(/[^\x00-\x7f]/g, unicodeEscape);
+}
+
+/** A UTF-16 code unit as a \u escape, which JSON, strings and regular expressions read the same. */
+function unicodeEscape(character) {
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 async function compileBuiltinRules() {
@@ -149,11 +149,11 @@ async function compileBuiltinRules() {
   // Compiling proves every pattern and validator name is sound before the package can ship.
   const compiled = await library.compileRules(rules);
   await writeFile(join(root, 'dist', 'rules.json'), asciiJson(rules));
-  // Their keyword automaton, so start-up loads it instead of building it (src/detect/prefilter.ts).
-  await writeFile(join(root, 'dist', 'prefilter.bin'), library.builtinPrefilterImage(compiled));
-  // And the automaton of their literal starts (src/detect/starts.ts), likewise.
-  const startsImage = library.builtinStartsImage(compiled);
-  if (startsImage) await writeFile(join(root, 'dist', 'starts.bin'), startsImage);
+  // Their keyword automaton, so start-up loads it instead of building it (src/detect/prefilter.ts), and
+  // likewise that of their literal starts (src/detect/starts.ts).
+  const images = library.builtinAutomatonImages(compiled);
+  await writeFile(join(root, 'dist', 'prefilter.bin'), images.keywords);
+  if (images.starts) await writeFile(join(root, 'dist', 'starts.bin'), images.starts);
   // And the anchored rules' literal starts, by pattern (src/detect/starts.ts), for the same reason.
   const starts = Object.fromEntries(compiled.filter((rule) => rule.spec.startsNearKeyword !== undefined).map((rule) => [rule.spec.pattern, rule.starts ?? null]));
   await writeFile(join(root, 'dist', 'starts.json'), asciiJson(starts));

@@ -8,5 +8,5 @@ export { loadRuleSource, loadBuiltinRules, compileRules, ruleFromObject, RuleLoa
 export { toReport, redactSecret, type Report, type ReportFinding } from './report/redact.js';
 export { renderJson } from './report/json.js';
 export { run } from './cli.js';
-export { builtinPrefilterImage, builtinStartsImage } from './detect/detector.js';
+export { builtinAutomatonImages } from './detect/detector.js';
 export type * from './types.js';

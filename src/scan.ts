@@ -15,14 +15,14 @@ import { loadConfig, type ResolvedConfig } from './config/load.js';
 import { couldBeCiConfig, ciPlatformOf, hasContentMarker, type CiPlatform } from './ci/files.js';
 import { ciRuleSpecs } from './ci/rules.js';
 import { CiHistory, GitlabIncludes } from './ci/versions.js';
-import { detectAroundLines, type LineRange } from './detect/around.js';
+import { detectAroundLines, touchesLines, type LineRange } from './detect/around.js';
 import { decode, Detector } from './detect/detector.js';
 import { AUTO_THRESHOLD_BYTES, AUTO_THRESHOLD_MS, DetectionPool, workerCount } from './detect/pool.js';
 import { FindingGrouper } from './findings/group.js';
 import type { PathRules } from './detect/path-rules.js';
 import { compilePathRules, compileRules, isVetted, loadBuiltinRules, loadRuleSource } from './rules/load.js';
 import { scoreFindings } from './score/score.js';
-import { newGitReport, openRepository, touchesAddedLines, type EngineChoice } from './sources/git.js';
+import { newGitReport, openRepository, type EngineChoice } from './sources/git.js';
 import { worktreeFiles, type WorktreeFile } from './sources/worktree.js';
 import { hasUtf16Bom } from './util/bom.js';
 import { monotonicMs } from './util/clock.js';
@@ -437,7 +437,7 @@ async function checkCiFile(
     const result = await ci.runCiChecksWhenReady({ path: file.path, text }, { platform, origin });
     report.errors.push(...result.errors);
     for (const candidate of ci.reconcileCandidates(detected, result)) {
-      if (!extra.added || touchesAddedLines(extra.added, candidate.line, candidate.endLine)) grouper.add(candidate);
+      if (!extra.added || touchesLines(extra.added, candidate.line, candidate.endLine)) grouper.add(candidate);
     }
     extra.includes?.found(file.path, result);
   } catch (error) {

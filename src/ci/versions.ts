@@ -15,7 +15,7 @@
  */
 import type { Candidate, ChunkOrigin, ScanError } from '../types.js';
 import { isSecret } from '../report/redact.js';
-import { touchesAddedLines } from '../sources/git.js';
+import { touchesLines } from '../detect/around.js';
 import type { RuleSpec } from '../types.js';
 import { ciPlatformOf, globMatches, hasContentMarker, mayBeCiByContent, type CiPlatform } from './files.js';
 
@@ -74,7 +74,7 @@ function checkWhole(ci: CiModule, file: WholeFile): { candidates: Candidate[]; e
   const candidates: Candidate[] = [];
   for (const version of file.versions) {
     for (const candidate of kept) {
-      if (version.added && !touchesAddedLines(version.added, candidate.line, candidate.endLine)) continue;
+      if (version.added && !touchesLines(version.added, candidate.line, candidate.endLine)) continue;
       candidates.push(version.origin === first ? candidate : { ...candidate, origin: version.origin });
     }
   }

@@ -13,6 +13,7 @@
  */
 import type { Candidate } from '../types.js';
 import { hasUtf16Bom } from '../util/bom.js';
+import { countBelow } from '../util/search.js';
 import type { DetectInput, Detector, LineContext } from './detector.js';
 
 /** Lines are 1-based and inclusive: [first, last]. */
@@ -32,8 +33,13 @@ export function detectAroundLines(detector: Detector, file: DetectInput, lines: 
   return found;
 }
 
+/** True when a candidate spanning lines [line, endLine] touches one of the ranges. */
+export function touchesLines(lines: readonly LineRange[], line: number, endLine: number): boolean {
+  return lines.some(([first, last]) => first <= endLine && line <= last);
+}
+
 function touching(lines: readonly LineRange[]): (candidate: Candidate) => boolean {
-  return (candidate) => lines.some(([first, last]) => first <= candidate.endLine && candidate.line <= last);
+  return (candidate) => touchesLines(lines, candidate.line, candidate.endLine);
 }
 
 export interface Stretch {
@@ -132,13 +138,13 @@ class Lines {
 
   /** The detector's number for the line starting at `offset` (LineIndex: a lone CR ends a line too). */
   detectorLine(offset: number): number {
-    return 1 + this.newlinesBefore(offset) + countBefore(this.loneCarriageReturns(), offset);
+    return 1 + this.newlinesBefore(offset) + countBelow(this.loneCarriageReturns(), offset);
   }
 
   /** Git's lines [first, last] in the detector's numbers: a lone CR inside a line splits it. */
   detectorRange(first: number, last: number): LineRange {
     const lastStart = this.startOfLine(last);
-    const loneInLast = countBefore(this.loneCarriageReturns(), this.endOfLine(last)) - countBefore(this.loneCarriageReturns(), lastStart);
+    const loneInLast = countBelow(this.loneCarriageReturns(), this.endOfLine(last)) - countBelow(this.loneCarriageReturns(), lastStart);
     return [this.detectorLine(this.startOfLine(first)), this.detectorLine(lastStart) + loneInLast];
   }
 
@@ -148,7 +154,7 @@ class Lines {
 
   /** How many newlines lie before `offset`. */
   private newlinesBefore(offset: number): number {
-    return countBefore(this.newlines, offset);
+    return countBelow(this.newlines, offset);
   }
 
   private loneCarriageReturns(): number[] {
@@ -159,16 +165,4 @@ class Lines {
     }
     return this.loneCRs;
   }
-}
-
-/** How many of the ascending `offsets` are below `offset`. */
-function countBefore(offsets: readonly number[], offset: number): number {
-  let low = 0;
-  let high = offsets.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (offsets[middle]! < offset) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

@@ -77,14 +77,13 @@ export function compileRule(spec: RuleSpec, vetted = false): CompiledRule {
   return { spec, pattern, validators, stopwords: spec.stopwords.map((word) => word.toLowerCase()), ...(starts ? { starts } : {}) };
 }
 
-/** The keyword automaton of a detector for these rules, as shipped in dist/prefilter.bin (scripts/build.mjs). */
-export function builtinPrefilterImage(rules: readonly CompiledRule[]): Buffer {
-  return new Detector(rules).prefilterImage();
-}
-
-/** The automaton of those rules' literal starts, as shipped in dist/starts.bin; undefined when none has any. */
-export function builtinStartsImage(rules: readonly CompiledRule[]): Buffer | undefined {
-  return new Detector(rules).startsImage();
+/**
+ * The automata of a detector for these rules, as shipped in dist/ (scripts/build.mjs): its keywords'
+ * (prefilter.bin) and its literal starts' (starts.bin; undefined when no rule has any).
+ */
+export function builtinAutomatonImages(rules: readonly CompiledRule[]): { keywords: Buffer; starts: Buffer | undefined } {
+  const detector = new Detector(rules);
+  return { keywords: detector.prefilterImage(), starts: detector.startsImage() };
 }
 
 /** A chunk for the detector: bytes as read (preferred: decoded only if a keyword hits) or text. */

@@ -169,7 +169,7 @@ export class KeywordMatcher {
    * slower on keyword-dense code.
    */
   findInBytes(bytes: Uint8Array): number[] {
-    if ((this.untilSpecialized -= bytes.length) <= 0) this.specializeNow();
+    this.walked(bytes.length);
     return this.walk(bytes);
   }
 
@@ -178,7 +178,9 @@ export class KeywordMatcher {
     this.untilSpecialized = characters;
   }
 
-  private specializeNow(): void {
+  /** Counts text towards specializeAfter's amount, and specializes once it is reached. */
+  private walked(characters: number): void {
+    if ((this.untilSpecialized -= characters) > 0) return;
     this.untilSpecialized = Infinity;
     this.trySpecialize();
   }
@@ -227,7 +229,7 @@ export class KeywordMatcher {
     }
   }
 
-  /** A matcher built ahead (dist/starts.bin), for specializedFor to hand out for exactly its keywords. */
+  /** A matcher (built ahead: dist/starts.bin) for specializedFor to hand out for exactly its keywords. */
   static remember(matcher: KeywordMatcher): void {
     matcher.specializeAfter(SPECIALIZE_AFTER_CHARACTERS);
     specializedByKeywords.set(matcher.keywords.join('\n'), matcher);
@@ -237,23 +239,19 @@ export class KeywordMatcher {
   static specializedFor(keywords: readonly string[]): KeywordMatcher {
     const key = keywords.join('\n');
     let matcher = specializedByKeywords.get(key);
-    if (!matcher) {
-      matcher = new KeywordMatcher(keywords);
-      matcher.specializeAfter(SPECIALIZE_AFTER_CHARACTERS);
-      specializedByKeywords.set(key, matcher);
-    }
+    if (!matcher) KeywordMatcher.remember((matcher = new KeywordMatcher(keywords)));
     return matcher;
   }
 
   /** The same over a decoded string, with UTF-16 offsets. */
   findInString(text: string): number[] {
-    if ((this.untilSpecialized -= text.length) <= 0) this.specializeNow();
+    this.walked(text.length);
     return this.walkText(text, [0, text.length]);
   }
 
   /** The same over several stretches of a string, each walked from the root: flat [from, to] pairs. */
   findInStretches(text: string, ranges: readonly number[]): number[] {
-    if ((this.untilSpecialized -= ranges.length > 0 ? ranges[ranges.length - 1]! - ranges[0]! : 0) <= 0) this.specializeNow();
+    this.walked(ranges.length > 0 ? ranges[ranges.length - 1]! - ranges[0]! : 0);
     return this.walkText(text, ranges);
   }
 }

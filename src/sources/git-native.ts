@@ -578,7 +578,10 @@ async function* lineBatches(child: ChildProcessWithoutNullStreams): AsyncGenerat
   if (partial.length > 0) yield [Buffer.concat(partial)];
 }
 
-/** The output as pieces that end at a line's end (the last one may not: the output's own end). */
+/**
+ * The output as pieces that end at a line's end (the last one may not: the output's own end). A line
+ * cut between two chunks is joined on its own, not by copying the rest of the chunk after it.
+ */
 async function* lineAligned(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let carry: Buffer | undefined;
   for await (const data of source) {
@@ -587,8 +590,12 @@ async function* lineAligned(source: AsyncIterable<Buffer>): AsyncGenerator<Buffe
       carry = carry ? Buffer.concat([carry, data]) : data;
       continue;
     }
-    const head = data.subarray(0, last + 1);
-    yield carry ? Buffer.concat([carry, head]) : head;
+    let from = 0;
+    if (carry) {
+      from = data.indexOf(10) + 1;
+      yield Buffer.concat([carry, data.subarray(0, from)]);
+    }
+    if (from <= last) yield data.subarray(from, last + 1);
     carry = last + 1 < data.length ? data.subarray(last + 1) : undefined;
   }
   if (carry) yield carry;

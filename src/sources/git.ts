@@ -129,10 +129,6 @@ export function newGitReport(): GitReport {
   return { skipped: { binary: 0, tooLarge: 0, symlink: 0, unreadable: 0, nonUtf8: 0 }, errors: [], notices: [], commits: 0, blobs: 0, files: 0, bytes: 0 };
 }
 
-/** True when a candidate spanning lines [line, endLine] touches one of the added ranges. */
-export function touchesAddedLines(addedLines: readonly [number, number][], line: number, endLine: number): boolean {
-  return addedLines.some(([from, to]) => from <= endLine && line <= to);
-}
 
 /** Notice for a shallow clone: what is missing and how to get it. */
 export const SHALLOW_NOTICE =

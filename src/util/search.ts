@@ -9,3 +9,15 @@ export function lastAtOrBefore(sorted: readonly number[], value: number): number
   }
   return low;
 }
+
+/** How many elements of `sorted` (ascending) are below `value`. */
+export function countBelow(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
