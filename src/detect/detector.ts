@@ -95,6 +95,11 @@ export interface DetectInput {
   startLine?: number;
   /** Set for text that is itself the product of decoding: it is not decoded again. */
   noDecode?: boolean;
+  /**
+   * Number lines as Git does: only LF ends one, a lone CR stays inside its line. For history chunks, whose
+   * startLine is Git's; elsewhere a lone CR ends a line too, as editors and SARIF viewers count them.
+   */
+  gitLineNumbers?: boolean;
 }
 
 /** Detector.lineContext(): character distances, and the multi-line keywords as one case-blind pattern. */
@@ -250,7 +255,7 @@ export class Detector {
       if (!decoded.sameOffsets) hits = this.matcher.findInString(text);
     }
     if (hits.length === 0 && this.keywordlessRules.length === 0) return [];
-    return this.detectHits(text, hits, input.origin, input.startLine ?? 1, input.noDecode === true);
+    return this.detectHits(text, hits, input.origin, new LineIndex(text, input.startLine ?? 1, input.gitLineNumbers === true), input.noDecode === true);
   }
 
   /*
@@ -260,9 +265,8 @@ export class Detector {
    */
 
   /** The candidates in `text`, given its keyword hits. */
-  private detectHits(text: string, hits: number[], origin: ChunkOrigin, startLine: number, noDecode: boolean): Candidate[] {
+  private detectHits(text: string, hits: number[], origin: ChunkOrigin, lines: LineIndex, noDecode: boolean): Candidate[] {
     const plan = this.planSearch(text, hits);
-    const lines = new LineIndex(text, startLine);
     const candidates: Candidate[] = [];
     const generic: Candidate[] = [];
     this.searchWindows(text, plan.windowsByRule, lines, origin, candidates, generic);
@@ -454,7 +458,7 @@ export class Detector {
       if (!decoded) continue;
       const decodedHits = this.matcher.findInString(decoded.text);
       if (decodedHits.length === 0 && this.keywordlessRules.length === 0) continue;
-      for (const candidate of this.detectHits(decoded.text, decodedHits, origin, 1, true)) {
+      for (const candidate of this.detectHits(decoded.text, decodedHits, origin, new LineIndex(decoded.text, 1), true)) {
         const span = mapToOriginal(decoded, candidate.start, candidate.end);
         if (!span) continue;
         const start = lineStart + span[0];
@@ -628,6 +632,8 @@ export class LineIndex {
   constructor(
     private readonly text: string,
     private readonly firstLine: number,
+    /** Only LF ends a line (Git's numbering); otherwise a lone CR does too. */
+    private readonly lfOnly = false,
   ) {}
 
   position(offset: number): { line: number; column: number } {
@@ -663,7 +669,7 @@ export class LineIndex {
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code === 10) starts.push(i + 1);
-      else if (code === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      else if (code === 13 && !this.lfOnly && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
     }
     this.starts = starts;
     return starts;

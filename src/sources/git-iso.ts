@@ -423,6 +423,7 @@ class IsomorphicRepository implements GitRepository {
       blob: entry.oid,
       bytes: Buffer.concat(newLines.slice(start, end + 1).map((line) => (line[line.length - 1] === 10 ? line : Buffer.concat([line, Buffer.from('\n')])))),
       startLine: start + 1,
+      gitLineNumbers: true as const,
     }));
     if (!chunks.every((chunk) => isUtf8(chunk.bytes))) return skip('nonUtf8');
     return chunks;

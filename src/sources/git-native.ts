@@ -901,7 +901,7 @@ export class PatchParser {
     }
     return file.runs.map((run, index) => {
       this.report.bytes += bytes[index]!.length;
-      return { origin, bytes: bytes[index]!, startLine: run.start, ...(blob ? { blob } : {}) };
+      return { origin, bytes: bytes[index]!, startLine: run.start, gitLineNumbers: true as const, ...(blob ? { blob } : {}) };
     });
   }
 

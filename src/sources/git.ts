@@ -54,8 +54,10 @@ export interface StagedOptions {
 export interface HistoryChunk {
   origin: ChunkOrigin;
   bytes: Uint8Array;
-  /** 1-based line of the first byte in the version of the file the commit made. */
+  /** 1-based line of the first byte in the version of the file the commit made, as Git numbers lines. */
   startLine: number;
+  /** The detector numbers the chunk's lines as Git does too (a lone CR does not end one). */
+  gitLineNumbers: true;
   /** That version's blob id, when the engine knows it: the CI checks read such files whole (readBlobs). */
   blob?: string;
 }

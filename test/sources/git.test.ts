@@ -295,6 +295,18 @@ describe('secretscan git: history', () => {
     expect(finding(result, TOKEN_B).occurrences.map((o) => [o.path, o.line, o.commit])).toEqual([['moved/again.ts', 22, edited]]);
   });
 
+  it('numbers lines as Git does in a file with lone CRs (old Mac line ends), inside a hunk and before it', async () => {
+    const repo = await Repo.create();
+    const head = 'first\rstill line one for git\nsecond\n';
+    await repo.commit({ 'mac.ts': head }, { date: '2024-01-01T00:00:00Z' });
+    const added = await repo.commit({ 'mac.ts': `${head}third\r${code(TOKEN_A)}` }, { date: '2024-01-02T00:00:00Z' });
+    const result = await history(repo.dir);
+    // git grep -n counts LF-ended lines: the token is on line 3 of that version, not 5.
+    const grepped = run(repo.dir, ['grep', '-n', TOKEN_A, added, '--', 'mac.ts']);
+    expect(grepped).toMatch(new RegExp(`^${added}:mac\\.ts:3:`));
+    expect(finding(result, TOKEN_A).occurrences.map((o) => [o.line, o.endLine, o.commit])).toEqual([[3, 3, added]]);
+  });
+
   it('finds a multi-line private key added in one commit, with its span', async () => {
     const repo = await Repo.create();
     await repo.commit({ 'keys/id_rsa': `${PEM}\n` }, { date: '2024-01-01T00:00:00Z' });
