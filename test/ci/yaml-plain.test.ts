@@ -168,13 +168,14 @@ describe('the yaml package, loaded on demand', () => {
   it('is not loaded by a scan whose CI files are plain, and is loaded for one that is not', () => {
     const source = `
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { prepareScan, scan } from '{{src}}scan.ts';
 import { isYamlPackageLoaded } from '{{src}}ci/tree.ts';
 const step = 'on: push\\njobs:\\n  a:\\n    runs-on: ubuntu-latest\\n    steps:\\n      - run: echo \${{ secrets.DEPLOY_TOKEN }}\\n';
 async function ciScan(files) {
-  const root = mkdtempSync(join(tmpdir(), 'yaml-lazy-'));
+  // Beside this script, in the test's temp folder: removed with it.
+  const root = mkdtempSync(join(dirname(fileURLToPath(import.meta.url)), 'yaml-lazy-'));
   mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(root, '.github', 'workflows', name), text);
   const result = await scan({ kind: 'ci', cwd: root, targets: [root] }, await prepareScan({ cwd: root }));
