@@ -7,6 +7,7 @@
  * anywhere, and any JSON, YAML or TOML file with an `mcpServers` table wires up MCP servers. For those, the
  * caller passes the text; couldBeCiConfig(path) says whether a file is worth decoding to ask.
  */
+import { escapeRegExp } from '../util/regexp.js';
 
 export type CiPlatform =
   | 'github' // GitHub Actions workflows and composite actions
@@ -124,7 +125,7 @@ const MAYBE_BY_PATH = /\.(?:ya?ml|json)$|jenkinsfile/i;
  * whose bytes hold none of them is not CI configuration by content, and need not be decoded to tell.
  */
 const CONTENT_MARKERS = ['mcpServers', 'mcp_servers', 'context_servers', 'tekton.dev/', 'argoproj.io/'];
-const ANY_CONTENT_MARKER = new RegExp(CONTENT_MARKERS.map((marker) => marker.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+const ANY_CONTENT_MARKER = new RegExp(CONTENT_MARKERS.map(escapeRegExp).join('|'));
 
 /**
  * Whether raw bytes hold a content marker. Not for UTF-16 text, whose bytes interleave NULs: decode that

@@ -20,6 +20,7 @@ import { KeywordMatcher } from './prefilter.js';
 import { compilePattern, type CompiledPattern, type MatchCallback } from './regex.js';
 import { literalStarts } from './starts.js';
 import { hasUtf16Bom } from '../util/bom.js';
+import { escapeRegExp } from '../util/regexp.js';
 import { lastAtOrBefore } from '../util/search.js';
 import { getValidator, type Validator } from './validators/index.js';
 
@@ -674,8 +675,4 @@ export class LineIndex {
     this.starts = starts;
     return starts;
   }
-}
-
-function escapeRegExp(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -840,22 +840,14 @@ export class PatchParser {
   private added(data: Buffer, start: number, end: number, prefix = 1): void {
     const file = this.file!;
     const number = this.newLine++;
-    const last = file.runs[file.runs.length - 1];
-    if (this.options.wholeFiles) {
-      // Only the runs' line numbers are needed: the lines themselves are in the whole content.
-      this.keep(data, start + prefix, end);
-      if (last && last.end === number - 1) last.end = number;
-      else file.runs.push({ start: number, end: number, lines: [], bytes: 0 });
-      return;
-    }
+    let run = file.runs[file.runs.length - 1];
+    if (run && run.end === number - 1) run.end = number;
+    else file.runs.push((run = { start: number, end: number, lines: [], bytes: 0 }));
+    // wholeFiles: only the runs' line numbers are needed, the lines themselves are in the whole content.
+    if (this.options.wholeFiles) return this.keep(data, start + prefix, end);
     const content = data.subarray(start + prefix, end);
-    if (last && last.end === number - 1) {
-      last.lines.push(content);
-      last.end = number;
-      last.bytes += content.length + 1;
-    } else {
-      file.runs.push({ start: number, end: number, lines: [content], bytes: content.length + 1 });
-    }
+    run.lines.push(content);
+    run.bytes += content.length + 1;
   }
 
   private finishFile(): HistoryChunk[] | undefined {

@@ -131,10 +131,8 @@ export function takeStagedDiff(openedFrom: string): StagedDiff | undefined {
   const diff = early;
   early = undefined;
   if (!diff) return undefined;
-  if (resolve(diff.cwd) === resolve(openedFrom)) {
-    trackChild(diff.child);
-    return diff;
-  }
+  // Tracked for interruption since it started (spawnGit).
+  if (resolve(diff.cwd) === resolve(openedFrom)) return diff;
   diff.child.kill();
   return undefined;
 }

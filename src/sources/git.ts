@@ -131,7 +131,6 @@ export function newGitReport(): GitReport {
   return { skipped: { binary: 0, tooLarge: 0, symlink: 0, unreadable: 0, nonUtf8: 0 }, errors: [], notices: [], commits: 0, blobs: 0, files: 0, bytes: 0 };
 }
 
-
 /** Notice for a shallow clone: what is missing and how to get it. */
 export const SHALLOW_NOTICE =
   'shallow clone: commits before the shallow boundary are not in this repository, so they were not scanned, and the oldest commit present shows every file it holds as added (run "git fetch --unshallow" to scan the whole history)';
